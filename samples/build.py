@@ -2,7 +2,8 @@
 
 Each source (see ``samples/src/FORMAT.md``) is turned into a flat OpenDocument text file
 (FODT) and converted to PDF by LibreOffice, the way a secretariat produces a report from a
-word processor: real footnotes at the page bottom, numbered per page; the symbol and page
+word processor: real footnotes at the page bottom, numbered through the document (LibreOffice 7.4 misnumbers
+per-page footnote markers in paragraphs that cross a page break); the symbol and page
 number as running header from page 2; ruled tables whose header row repeats on every page
 and whose rows may break across pages.
 
@@ -316,7 +317,7 @@ def build_fodt(src: Source, layout: Layout) -> str:
  </style:style>
  <text:notes-configuration text:note-class="footnote" text:citation-body-style-name="FootnoteAnchor"
    text:citation-style-name="FootnoteAnchor" style:num-format="1" text:start-value="0"
-   text:footnotes-position="page" text:start-numbering-at="page"/>
+   text:footnotes-position="page" text:start-numbering-at="document"/>
 </office:styles>
 <office:automatic-styles>
  {page_layout("PLPortrait", pw, ph)}

@@ -1,0 +1,28 @@
+"""Frictionless Table Schema (https://specs.frictionlessdata.io/table-schema/) of a table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from schemas.tables import Table
+
+
+def table_schema(table: Table) -> dict[str, Any]:
+    fields: list[dict[str, Any]] = []
+    for col in table.columns:
+        field: dict[str, Any] = {"name": col.name, "type": col.dtype, "description": col.description}
+        if col.format == "yearmonth":
+            field["type"] = "yearmonth"
+        constraints: dict[str, Any] = {}
+        if not col.nullable:
+            constraints["required"] = True
+        if col.enum:
+            constraints["enum"] = list(col.enum)
+        if constraints:
+            field["constraints"] = constraints
+        fields.append(field)
+    return {
+        "fields": fields,
+        "primaryKey": list(table.key),
+        "missingValues": [""],
+    }
