@@ -21,8 +21,7 @@ def table_schema(table: Table) -> dict[str, Any]:
         if constraints:
             field["constraints"] = constraints
         fields.append(field)
-    return {
-        "fields": fields,
-        "primaryKey": list(table.key),
-        "missingValues": [""],
-    }
+    schema: dict[str, Any] = {"fields": fields, "missingValues": [""]}
+    if table.unique:
+        schema["primaryKey"] = list(table.key)
+    return schema

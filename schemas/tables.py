@@ -40,7 +40,11 @@ class Table:
     name: str
     row: str  # what one row is
     columns: tuple[Column, ...]
-    key: tuple[str, ...]  # columns that identify a row within the table
+    # Columns that identify a row. Where a table is a multiset (the same figure can be
+    # stated twice in one paragraph), `unique` is False and rows with equal keys are told
+    # apart by their order.
+    key: tuple[str, ...]
+    unique: bool = True
 
     @property
     def column_names(self) -> list[str]:
@@ -163,7 +167,8 @@ FIGURES = Table(
                nullable=False),
         Column("sentence", "string", "The sentence the figure is in, as printed", nullable=False),
     ),
-    key=("doc_key", "paragraph", "text", "value"),
+    key=("doc_key", "paragraph", "value", "unit", "text"),
+    unique=False,
 )
 
 REFERENCES = Table(

@@ -1,0 +1,88 @@
+"""Opening a PDF safely: every way a user's file can be unreadable becomes a PdfError that
+names the file and the reason in words, never a parser traceback."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.psparser import PSException
+
+HEADER_WINDOW = 1024  # the PDF spec lets %PDF- appear within the first 1024 bytes
+
+
+class PdfError(Exception):
+    """A PDF that cannot be read, with the reason in words a user understands."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class PdfInfo:
+    """What is known of a PDF file before any extraction."""
+
+    source_file: str  # file name, without directories
+    sha256: str
+    pages: int
+
+
+def _check_file(path: Path) -> bytes:
+    if not path.exists():
+        raise PdfError(path, "no such file")
+    if path.is_dir():
+        raise PdfError(path, "is a directory, not a PDF file")
+    data = path.read_bytes()
+    if not data:
+        raise PdfError(path, "empty file")
+    if b"%PDF-" not in data[:HEADER_WINDOW]:
+        raise PdfError(path, "not a PDF (no %PDF- header)")
+    if b"%%EOF" not in data[-2048:]:
+        # pdfminer often recovers a truncated file silently and returns missing pages;
+        # a partial document must not pass as a whole one.
+        raise PdfError(path, "truncated PDF (no %%EOF trailer at the end of the file)")
+    return data
+
+
+@contextmanager
+def open_pdf(path: Path | str, password: str | None = None) -> Iterator[pdfplumber.PDF]:
+    """Open a PDF with pdfplumber, turning every failure into a PdfError."""
+    path = Path(path)
+    _check_file(path)
+    try:
+        pdf = pdfplumber.open(path, password=password or "")
+    except PDFPasswordIncorrect:
+        reason = "wrong password" if password else "encrypted PDF: give its password with --password"
+        raise PdfError(path, reason) from None
+    except PDFEncryptionError as exc:
+        raise PdfError(path, f"encrypted with an unsupported method ({exc})") from None
+    except (PDFSyntaxError, PSException) as exc:
+        raise PdfError(path, f"damaged PDF ({exc.__class__.__name__}: {exc})") from None
+    except Exception as exc:  # pdfminer raises plain exceptions on many malformed files
+        raise PdfError(path, f"unreadable PDF ({exc.__class__.__name__}: {exc})") from None
+    try:
+        try:
+            n_pages = len(pdf.pages)
+        except Exception as exc:
+            raise PdfError(path, f"damaged PDF, its pages cannot be read ({exc})") from None
+        if n_pages == 0:
+            raise PdfError(path, "PDF has no pages")
+        yield pdf
+    finally:
+        pdf.close()
+
+
+def pdf_info(path: Path | str, password: str | None = None) -> PdfInfo:
+    path = Path(path)
+    data = _check_file(path)
+    with open_pdf(path, password) as pdf:
+        pages = len(pdf.pages)
+    return PdfInfo(source_file=path.name, sha256=hashlib.sha256(data).hexdigest(), pages=pages)
