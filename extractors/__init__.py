@@ -4,6 +4,8 @@ Never imports ``pipeline``.
 """
 
 from extractors.layout import Page, TextLine, read_pages
-from extractors.pdf import PdfError, PdfInfo, open_pdf, pdf_info
+from extractors.pdf import PdfError, PdfInfo, file_sha256, open_pdf, pdf_info
 
-__all__ = ["Page", "PdfError", "PdfInfo", "TextLine", "open_pdf", "pdf_info", "read_pages"]
+__all__ = [
+    "Page", "PdfError", "PdfInfo", "TextLine", "file_sha256", "open_pdf", "pdf_info", "read_pages",
+]

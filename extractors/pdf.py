@@ -13,6 +13,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
+from pdfplumber.utils.exceptions import PdfminerException
 
 HEADER_WINDOW = 1024  # the PDF spec lets %PDF- appear within the first 1024 bytes
 
@@ -58,7 +59,12 @@ def open_pdf(path: Path | str, password: str | None = None) -> Iterator[pdfplumb
     path = Path(path)
     _check_file(path)
     try:
-        pdf = pdfplumber.open(path, password=password or "")
+        try:
+            pdf = pdfplumber.open(path, password=password or "")
+        except PdfminerException as wrapped:
+            # pdfplumber wraps pdfminer's errors; the original says what went wrong.
+            inner = wrapped.args[0] if wrapped.args and isinstance(wrapped.args[0], Exception) else None
+            raise (inner or wrapped) from None
     except PDFPasswordIncorrect:
         reason = "wrong password" if password else "encrypted PDF: give its password with --password"
         raise PdfError(path, reason) from None
@@ -80,9 +86,16 @@ def open_pdf(path: Path | str, password: str | None = None) -> Iterator[pdfplumb
         pdf.close()
 
 
+def file_sha256(path: Path | str) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def pdf_info(path: Path | str, password: str | None = None) -> PdfInfo:
     path = Path(path)
-    data = _check_file(path)
     with open_pdf(path, password) as pdf:
         pages = len(pdf.pages)
-    return PdfInfo(source_file=path.name, sha256=hashlib.sha256(data).hexdigest(), pages=pages)
+    return PdfInfo(source_file=path.name, sha256=file_sha256(path), pages=pages)

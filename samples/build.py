@@ -380,7 +380,10 @@ def _cell_borders(rules: str, line: str) -> str:
 
 def _master(name: str, page_layout: str, symbol: str) -> str:
     # WHO style: symbol on the outer edge, page number centred under it.
-    number = '<text:p text:style-name="HeaderCenter"><text:page-number text:select-page="current">2</text:page-number></text:p>'
+    number = (
+        '<text:p text:style-name="HeaderCenter">'
+        '<text:page-number text:select-page="current">2</text:page-number></text:p>'
+    )
     return (
         f'<style:master-page style:name="{name}" style:page-layout-name="{page_layout}">'
         f'<style:header><text:p text:style-name="HeaderRight">{escape(symbol)}</text:p>{number}</style:header>'

@@ -1,0 +1,220 @@
+"""Comparison harness: extraction output vs the hand-checked expected output of a sample.
+
+Reports, table by table and field by field, what differs. Used by the tests of every
+extraction capability, and by hand:
+
+    python tests/harness.py OUT_DIR samples/expected/A77_28.zh
+
+compares the CSVs of OUT_DIR (as written by ``gbdocs extract``) with the expected ones and
+exits 1 if anything differs.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script from anywhere
+    sys.path.insert(0, str(ROOT))
+
+from schemas import TABLES, Table  # noqa: E402
+
+SAMPLES_DIR = ROOT / "samples"
+EXPECTED_DIR = SAMPLES_DIR / "expected"
+SAMPLE_STEMS: list[str] = sorted(p.parent.name for p in EXPECTED_DIR.glob("*/documents.csv"))
+
+_BOOL = {"true": True, "false": False, "True": True, "False": False}
+
+
+def read_table(path: Path, table: Table) -> pd.DataFrame:
+    """Read one table's CSV with the types of ``schemas`` (empty field = null).
+
+    Raises ValueError naming the file, row and column of a value that does not fit its type.
+    """
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    if list(raw.columns) != table.column_names:
+        raise ValueError(f"{path}: columns {list(raw.columns)} differ from schema {table.column_names}")
+    out = pd.DataFrame(index=raw.index)
+    for col in table.columns:
+        values = raw[col.name]
+        try:
+            if col.dtype == "integer":
+                out[col.name] = pd.array([None if v == "" else int(v) for v in values], dtype="Int64")
+            elif col.dtype == "number":
+                out[col.name] = pd.array([None if v == "" else float(v) for v in values], dtype="Float64")
+            elif col.dtype == "boolean":
+                out[col.name] = pd.array([None if v == "" else _BOOL[v] for v in values], dtype="boolean")
+            else:
+                out[col.name] = pd.array([None if v == "" else v for v in values], dtype="string")
+        except (ValueError, KeyError) as exc:
+            raise ValueError(f"{path}: column {col.name}: value does not fit {col.dtype}: {exc}") from None
+    return out
+
+
+def load_dir(directory: Path) -> dict[str, pd.DataFrame]:
+    """All six tables of a directory of CSVs (a missing CSV is an error)."""
+    return {name: read_table(directory / f"{name}.csv", table) for name, table in TABLES.items()}
+
+
+def load_expected(stem: str) -> dict[str, pd.DataFrame]:
+    return load_dir(EXPECTED_DIR / stem)
+
+
+# ---------------------------------------------------------------- comparison
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    key: tuple[Any, ...]
+    column: str
+    expected: Any
+    actual: Any
+
+
+@dataclass
+class TableReport:
+    table: str
+    expected_rows: int
+    actual_rows: int
+    missing: list[tuple[Any, ...]] = field(default_factory=list)  # keys expected, not found
+    extra: list[tuple[Any, ...]] = field(default_factory=list)  # keys found, not expected
+    diffs: list[FieldDiff] = field(default_factory=list)
+    fields_total: int = 0  # compared fields of the expected rows
+    fields_equal: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.extra or self.diffs)
+
+    @property
+    def accuracy(self) -> float:
+        """Share of the expected rows' fields that came out exactly right."""
+        return 1.0 if self.fields_total == 0 else self.fields_equal / self.fields_total
+
+
+@dataclass
+class Report:
+    tables: dict[str, TableReport]
+
+    @property
+    def ok(self) -> bool:
+        return all(t.ok for t in self.tables.values())
+
+    def format(self, max_items: int = 20) -> str:
+        lines: list[str] = []
+        for name, t in self.tables.items():
+            status = "ok" if t.ok else "DIFFERS"
+            lines.append(
+                f"{name}: {status} - expected {t.expected_rows} rows, got {t.actual_rows}; "
+                f"field accuracy {t.accuracy:.1%} ({t.fields_equal}/{t.fields_total})"
+            )
+            for key in t.missing[:max_items]:
+                lines.append(f"  missing row {_fmt_key(key)}")
+            for key in t.extra[:max_items]:
+                lines.append(f"  extra row   {_fmt_key(key)}")
+            for d in t.diffs[:max_items]:
+                lines.append(f"  {_fmt_key(d.key)} {d.column}: expected {_short(d.expected)} got {_short(d.actual)}")
+            hidden = len(t.missing) + len(t.extra) + len(t.diffs) - 3 * max_items
+            if hidden > 0:
+                lines.append(f"  ... and up to {hidden} more")
+        return "\n".join(lines)
+
+
+def _fmt_key(key: tuple[Any, ...]) -> str:
+    return "(" + ", ".join(str(k) for k in key) + ")"
+
+
+def _short(value: Any, width: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _is_null(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def values_equal(expected: Any, actual: Any) -> bool:
+    if _is_null(expected) or _is_null(actual):
+        return _is_null(expected) and _is_null(actual)
+    if isinstance(expected, float | int) and isinstance(actual, float | int):
+        return math.isclose(float(expected), float(actual), rel_tol=0, abs_tol=1e-9)
+    return expected == actual
+
+
+def _keyed(df: pd.DataFrame, table: Table) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """Rows by key; in multiset tables the n-th row with a key gets key + (n,)."""
+    rows: dict[tuple[Any, ...], dict[str, Any]] = {}
+    seen: dict[tuple[Any, ...], int] = {}
+    for record in df.to_dict("records"):
+        key = tuple(None if _is_null(record[k]) else record[k] for k in table.key)
+        n = seen.get(key, 0)
+        seen[key] = n + 1
+        if not table.unique:
+            key = (*key, n)
+        elif n:
+            key = (*key, f"duplicate {n}")
+        rows[key] = record
+    return rows
+
+
+def compare_table(expected: pd.DataFrame, actual: pd.DataFrame, table: Table) -> TableReport:
+    exp, act = _keyed(expected, table), _keyed(actual, table)
+    report = TableReport(table.name, len(expected), len(actual))
+    compared = [c for c in table.column_names if c not in table.key]
+    for key, erow in exp.items():
+        report.fields_total += len(compared)
+        arow = act.get(key)
+        if arow is None:
+            report.missing.append(key)
+            continue
+        for col in compared:
+            if values_equal(erow[col], arow.get(col)):
+                report.fields_equal += 1
+            else:
+                report.diffs.append(FieldDiff(key, col, erow[col], arow.get(col)))
+    report.extra = [k for k in act if k not in exp]
+    return report
+
+
+def compare(expected: dict[str, pd.DataFrame], actual: dict[str, pd.DataFrame]) -> Report:
+    """Compare every table of ``expected``; a table absent from ``actual`` counts as empty."""
+    tables: dict[str, TableReport] = {}
+    for name, exp_df in expected.items():
+        table = TABLES[name]
+        act_df = actual.get(name)
+        if act_df is None:
+            act_df = exp_df.iloc[0:0]
+        tables[name] = compare_table(exp_df, act_df, table)
+    return Report(tables)
+
+
+def extract_sample(stem: str) -> dict[str, pd.DataFrame]:
+    """Run gbdocs' extraction on a sample PDF, one DataFrame per table."""
+    from pipeline import extract  # type: ignore[attr-defined]  # lands with the document model
+
+    result = extract(SAMPLES_DIR / f"{stem}.pdf")
+    return {name: getattr(result, name) for name in TABLES}
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2:
+        print("usage: python tests/harness.py ACTUAL_DIR EXPECTED_DIR", file=sys.stderr)
+        return 2
+    actual, expected = (Path(a) for a in argv)
+    try:
+        report = compare(load_dir(expected), load_dir(actual))
+    except (OSError, ValueError) as exc:
+        print(f"harness: error: {exc}", file=sys.stderr)
+        return 2
+    print(report.format())
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,135 @@
+"""``gbdocs`` as a user runs it: help, the page model of the samples, and bad input."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from harness import SAMPLES_DIR
+from pipeline.inspect import LINE_COLUMNS
+
+GBDOCS = [sys.executable, "-m", "pipeline.cli"]
+GOOD = SAMPLES_DIR / "EBPBAC25_3.zh.pdf"
+
+
+def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*GBDOCS, *map(str, args)], capture_output=True, text=True, timeout=300)
+
+
+def test_help_lists_the_commands() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    assert "inspect" in result.stdout and "Exit status" in result.stdout
+    sub = run("inspect", "--help")
+    assert sub.returncode == 0 and "--password" in sub.stdout and "--png" in sub.stdout
+
+
+def test_usage_error_exits_2() -> None:
+    result = run("inspect")
+    assert result.returncode == 2 and "Missing argument" in result.stderr
+
+
+@pytest.mark.parametrize("stem", ["A77_28.zh", "A77_28.en"])
+def test_inspect_writes_the_page_model(tmp_path: Path, expected, stem: str) -> None:
+    result = run("inspect", SAMPLES_DIR / f"{stem}.pdf", "--out", tmp_path, "--png", "--resolution", "40")
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / stem
+    with (folder / "lines.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == LINE_COLUMNS
+    doc = expected[stem]["documents"].iloc[0]
+    assert {int(r["page"]) for r in rows} == set(range(1, doc.pages + 1))
+    assert len(list(folder.glob("page-*.png"))) == doc.pages
+    # Each annex action ID is a line start on the page where the expected output puts it.
+    for _, action in expected[stem]["actions"].iterrows():
+        pages = {int(r["page"]) for r in rows if r["text"].startswith(action.action_id + " ")}
+        assert pages == {action.page_start}, action.action_id
+    title = [r for r in rows if r["text"] == doc.title]
+    assert len(title) == 1 and title[0]["page"] == "1" and float(title[0]["size"]) > 11
+    assert title[0]["bold"] == "True"
+
+
+def test_inspect_json_summary(tmp_path: Path) -> None:
+    result = run("inspect", GOOD, "--out", tmp_path, "--json")
+    assert result.returncode == 0
+    summary = json.loads(result.stdout)
+    [doc] = summary["documents"]
+    assert summary["failed"] == 0 and doc["pages"] == 5 and doc["lines"] > 100
+    assert len(doc["sha256"]) == 64
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def _encrypted(path: Path, password: str) -> Path:
+    writer = PdfWriter(clone_from=PdfReader(GOOD))
+    writer.encrypt(user_password=password, owner_password=password, algorithm="AES-128")
+    with path.open("wb") as f:
+        writer.write(f)
+    return path
+
+
+def _image_only(path: Path) -> Path:
+    with pdfplumber.open(GOOD) as pdf:
+        image = pdf.pages[0].to_image(resolution=50).original
+    image.convert("RGB").save(path, "PDF")
+    return path
+
+
+@pytest.fixture
+def bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "empty.pdf").write_bytes(b"")
+    (d / "notes.pdf").write_text("minutes of the meeting\n", encoding="utf-8")
+    data = GOOD.read_bytes()
+    (d / "truncated.pdf").write_bytes(data[: len(data) // 2])
+    return {
+        "empty": (d / "empty.pdf", "empty file"),
+        "not a pdf": (d / "notes.pdf", "not a PDF"),
+        "truncated": (d / "truncated.pdf", "truncated PDF"),
+        "encrypted": (_encrypted(d / "locked.pdf", "s3cret"), "encrypted PDF: give its password with --password"),
+        "scan": (_image_only(d / "scan.pdf"), "no text layer"),
+        "missing": (d / "nowhere.pdf", "no such file"),
+    }
+
+
+def test_each_bad_input_fails_alone_with_one_clear_line(tmp_path: Path, bad_inputs) -> None:
+    out = tmp_path / "out"
+    for kind, (path, reason) in bad_inputs.items():
+        result = run("inspect", path, GOOD, "--out", out)
+        assert result.returncode == 1, kind
+        lines = result.stderr.strip().splitlines()
+        assert lines == [f"gbdocs: error: {path}: {lines[0].split(': ', 3)[-1]}"], (kind, result.stderr)
+        assert reason in lines[0] and "Traceback" not in result.stderr, (kind, lines)
+        assert not (out / path.stem).exists(), f"{kind}: partial output written"
+        assert (out / GOOD.stem / "lines.csv").exists(), f"{kind}: the good file was not processed"
+
+
+def test_password_opens_an_encrypted_pdf(tmp_path: Path) -> None:
+    locked = _encrypted(tmp_path / "locked.pdf", "s3cret")
+    wrong = run("inspect", locked, "--out", tmp_path, "--password", "nope")
+    assert wrong.returncode == 1 and wrong.stderr.strip().endswith("wrong password")
+    right = run("inspect", locked, "--out", tmp_path, "--password", "s3cret")
+    assert right.returncode == 0, right.stderr
+    plain = (tmp_path / "locked" / "lines.csv").read_text(encoding="utf-8")
+    assert "信息管理与技术报告" in plain
+
+
+def test_failed_rerun_keeps_the_previous_output(tmp_path: Path) -> None:
+    first = run("inspect", GOOD, "--out", tmp_path)
+    assert first.returncode == 0
+    before = (tmp_path / GOOD.stem / "lines.csv").read_bytes()
+    damaged = tmp_path / "in" / GOOD.name
+    damaged.parent.mkdir()
+    damaged.write_bytes(GOOD.read_bytes()[:5000])
+    again = run("inspect", damaged, "--out", tmp_path)
+    assert again.returncode == 1
+    assert (tmp_path / GOOD.stem / "lines.csv").read_bytes() == before
