@@ -1,7 +1,12 @@
-"""The page model: the text lines of every page with their position, size and font.
+"""The page model: text lines with position, size and font; ruled tables; boxes; rules.
 
 This is the inspectable first step of every extractor (``gbdocs inspect`` writes it out).
 Positions are in PDF points from the top-left corner of the page, as in pdfplumber.
+
+Lines are built from characters rather than taken from pdfplumber's text, because two
+things matter here that generic text extraction loses: superscript footnote markers (kept
+apart from the text, with where they stood) and the spacing rules of Chinese (a gap between
+two CJK characters is not a space).
 """
 
 from __future__ import annotations
@@ -9,8 +14,24 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from statistics import median
+from typing import Any
 
 import pdfplumber
+
+from extractors.script import is_cjk
+
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+SUPERSCRIPT_SIZE = 0.8  # a character this much smaller than its line, and raised, is a superscript
+SEGMENT_GAP = 3.0  # a horizontal gap of this many font sizes splits a row into separate lines
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A superscript footnote marker that stood in a line, removed from its text."""
+
+    label: str
+    offset: int  # position in TextLine.text where the marker stood
 
 
 @dataclass(frozen=True)
@@ -20,10 +41,32 @@ class TextLine:
     bottom: float
     x0: float
     x1: float
-    size: float  # median font size of the line's characters
+    size: float  # font size of the line's main characters
     fontname: str  # most frequent font of the line, subset prefix removed
     bold: bool
     text: str
+    markers: tuple[Marker, ...] = ()
+
+
+@dataclass(frozen=True)
+class Cell:
+    row: int
+    col: int
+    bbox: BBox
+    lines: tuple[TextLine, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    page: int
+    bbox: BBox
+    n_rows: int
+    n_cols: int
+    cells: tuple[Cell, ...]
+    strategy: str  # how the table was found: "lines" (ruled)
+
+    def row(self, index: int) -> list[Cell]:
+        return sorted((c for c in self.cells if c.row == index), key=lambda c: c.col)
 
 
 @dataclass(frozen=True)
@@ -31,11 +74,15 @@ class Page:
     number: int  # 1-based
     width: float
     height: float
-    lines: tuple[TextLine, ...]
+    lines: tuple[TextLine, ...]  # text outside tables and boxes, top to bottom
+    tables: tuple[Table, ...] = ()
+    boxes: tuple[BBox, ...] = ()  # framed or shaded areas that are not tables (figures)
+    rules: tuple[BBox, ...] = ()  # short horizontal strokes (footnote separators)
 
     @property
     def n_chars(self) -> int:
-        return sum(len(line.text) for line in self.lines)
+        cells = sum(len(ln.text) for t in self.tables for c in t.cells for ln in c.lines)
+        return sum(len(line.text) for line in self.lines) + cells
 
 
 def _base_font(name: str) -> str:
@@ -45,30 +92,168 @@ def _base_font(name: str) -> str:
 
 def _is_bold(fontname: str) -> bool:
     lowered = fontname.lower()
-    return any(mark in lowered for mark in ("bold", "black", "heavy", "semibold"))
+    return any(mark in lowered for mark in ("bold", "black", "heavy", "semibold", ",b"))
+
+
+def _inside(obj: dict[str, Any], box: BBox, slack: float = 0.5) -> bool:
+    cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+    return box[0] - slack <= cx <= box[2] + slack and box[1] - slack <= cy <= box[3] + slack
+
+
+def _rows(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Group characters into rows by vertical overlap; small raised characters join the row
+    they overlap without stretching it (so a superscript never bridges two lines)."""
+    rows: list[dict[str, Any]] = []
+    for c in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+        h = max(c["bottom"] - c["top"], 0.1)
+        for row in reversed(rows[-6:]):
+            overlap = min(row["bottom"], c["bottom"]) - max(row["top"], c["top"])
+            if overlap >= 0.5 * min(h, row["bottom"] - row["top"]):
+                row["chars"].append(c)
+                if c["size"] >= SUPERSCRIPT_SIZE * row["size"]:
+                    row["top"], row["bottom"] = min(row["top"], c["top"]), max(row["bottom"], c["bottom"])
+                    row["size"] = max(row["size"], c["size"])
+                break
+        else:
+            rows.append({"top": c["top"], "bottom": c["bottom"], "size": c["size"], "chars": [c]})
+    return [r["chars"] for r in sorted(rows, key=lambda r: r["top"])]
+
+
+def _segments(row: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Split a row at wide gaps: the two columns of a header block are two lines."""
+    chars = sorted(row, key=lambda c: c["x0"])
+    out: list[list[dict[str, Any]]] = [[chars[0]]]
+    last = chars[0]
+    for c in chars[1:]:
+        if c["text"].strip() and last["text"].strip() and c["x0"] - last["x1"] > SEGMENT_GAP * max(c["size"], 1):
+            out.append([c])
+        else:
+            out[-1].append(c)
+        if c["text"].strip():
+            last = c
+    return out
+
+
+def _line(chars: list[dict[str, Any]], page: int) -> TextLine | None:
+    visible = [c for c in chars if c["text"].strip()]
+    if not visible:
+        return None
+    main_size = max(c["size"] for c in visible)
+    mains = [c for c in visible if c["size"] >= SUPERSCRIPT_SIZE * main_size]
+    baseline = median(c["bottom"] for c in mains)
+
+    def raised(c: dict[str, Any]) -> bool:
+        return c["size"] < SUPERSCRIPT_SIZE * main_size and c["bottom"] < baseline - 0.2 * main_size
+
+    text = ""
+    markers: list[Marker] = []
+    pending_space = False
+    prev: dict[str, Any] | None = None
+    label = ""
+    for c in chars:
+        ch = c["text"]
+        if not ch.strip():
+            pending_space = True
+            continue
+        if raised(c) and not (ch.isalpha() and prev is not None and prev["text"].isdigit()):
+            label += ch  # superscript: a footnote marker (an ordinal suffix stays text)
+            if prev is not None:
+                prev = {**prev, "x1": c["x1"]}  # the marker's room is not a space
+            continue
+        if label:
+            markers.append(Marker(label, len(text)))
+            label = ""
+        if prev is not None:
+            gap = c["x0"] - prev["x1"]
+            # A gap between two CJK characters is spacing (justification), not a space;
+            # elsewhere a quarter em or so is a word space nobody printed as a character.
+            cjk = is_cjk(prev["text"]) + is_cjk(ch)
+            if pending_space or gap > (0.25, 0.3, 0.8)[cjk] * main_size:
+                text += " "
+        text += ch
+        prev = c
+        pending_space = False
+    if label:
+        markers.append(Marker(label, len(text)))
+    fonts = Counter(_base_font(c["fontname"]) for c in mains)
+    bold_share = sum(_is_bold(c["fontname"]) for c in mains) / len(mains)
+    return TextLine(
+        page=page,
+        top=round(min(c["top"] for c in mains), 2),
+        bottom=round(max(c["bottom"] for c in mains), 2),
+        x0=round(min(c["x0"] for c in visible), 2),
+        x1=round(max(c["x1"] for c in visible), 2),
+        size=round(main_size, 2),
+        fontname=fonts.most_common(1)[0][0],
+        bold=bold_share > 0.5,
+        text=text,
+        markers=tuple(markers),
+    )
+
+
+def build_lines(chars: list[dict[str, Any]], page: int) -> list[TextLine]:
+    """Text lines from pdfplumber characters, top to bottom, left to right."""
+    chars = [c for c in chars if c.get("upright", True)]
+    lines = []
+    for row in _rows(chars):
+        for segment in _segments(row):
+            line = _line(segment, page)
+            if line is not None:
+                lines.append(line)
+    return sorted(lines, key=lambda ln: (round(ln.top), ln.x0))
+
+
+def _tables(page: pdfplumber.page.Page, number: int) -> list[Table]:
+    tables: list[Table] = []
+    for found in page.find_tables():
+        cells: list[Cell] = []
+        n_cols = 0
+        for r, row in enumerate(found.rows):
+            n_cols = max(n_cols, len(row.cells))
+            for k, bbox in enumerate(row.cells):
+                if bbox is None:
+                    continue
+                inner = [c for c in page.chars if _inside(c, bbox, slack=0)]
+                cells.append(Cell(r, k, tuple(bbox), tuple(build_lines(inner, number))))
+        tables.append(Table(number, tuple(found.bbox), len(found.rows), n_cols, tuple(cells), "lines"))
+    return tables
+
+
+def _boxes(page: pdfplumber.page.Page, tables: list[Table]) -> list[BBox]:
+    boxes: list[BBox] = []
+    for r in page.rects:
+        box = (r["x0"], r["top"], r["x1"], r["bottom"])
+        if r["width"] < 20 or r["height"] < 20:
+            continue
+        if any(_inside(r, t.bbox, slack=2) for t in tables):
+            continue
+        boxes.append(box)
+    return boxes
+
+
+def _rules(page: pdfplumber.page.Page) -> list[BBox]:
+    strokes = [*page.lines, *(r for r in page.rects if r["height"] <= 1.5)]
+    return [
+        (s["x0"], s["top"], s["x1"], s["bottom"])
+        for s in strokes
+        if abs(s["bottom"] - s["top"]) <= 1.5 and 10 < s["x1"] - s["x0"] < 0.5 * page.width
+    ]
 
 
 def read_page(page: pdfplumber.page.Page, number: int) -> Page:
-    lines: list[TextLine] = []
-    for raw in page.extract_text_lines(layout=False, strip=True, return_chars=True):
-        chars = [c for c in raw["chars"] if c["text"].strip()]
-        if not chars:
-            continue
-        font = Counter(_base_font(c["fontname"]) for c in chars).most_common(1)[0][0]
-        lines.append(
-            TextLine(
-                page=number,
-                top=round(raw["top"], 2),
-                bottom=round(raw["bottom"], 2),
-                x0=round(raw["x0"], 2),
-                x1=round(raw["x1"], 2),
-                size=round(median(c["size"] for c in chars), 2),
-                fontname=font,
-                bold=_is_bold(font),
-                text=raw["text"],
-            )
-        )
-    return Page(number=number, width=float(page.width), height=float(page.height), lines=tuple(lines))
+    tables = _tables(page, number)
+    boxes = _boxes(page, tables)
+    excluded = [t.bbox for t in tables] + boxes
+    chars = [c for c in page.chars if not any(_inside(c, box) for box in excluded)]
+    return Page(
+        number=number,
+        width=float(page.width),
+        height=float(page.height),
+        lines=tuple(build_lines(chars, number)),
+        tables=tuple(tables),
+        boxes=tuple(boxes),
+        rules=tuple(_rules(page)),
+    )
 
 
 def read_pages(pdf: pdfplumber.PDF) -> list[Page]:

@@ -1,0 +1,50 @@
+"""The ``references`` table: every citation in body text, tables and footnotes, with its page."""
+
+from __future__ import annotations
+
+from extractors.document import DocumentModel
+from extractors.layout import TextLine
+from extractors.paragraphs import Part, paragraph_parts
+from extractors.records import ReferenceRecord
+from extractors.references import find_references
+from extractors.script import join_lines
+
+
+def _scan(part: Part, in_footnote: bool) -> list[ReferenceRecord]:
+    return [
+        ReferenceRecord(ref.kind, ref.ref, ref.ref_text, part.page_at(ref.start), in_footnote, ref.accessed)
+        for ref in find_references(part.text)
+    ]
+
+
+def _part(lines: list[TextLine], model: DocumentModel) -> Part:
+    text, starts = join_lines([ln.text for ln in lines], model.language, model.known_words)
+    return Part(text, starts, lines)
+
+
+def extract_references(model: DocumentModel) -> list[ReferenceRecord]:
+    found: list[ReferenceRecord] = []
+    covered: set[int] = set()
+    for _, parts in paragraph_parts(model):
+        for part in parts:
+            found += _scan(part, False)
+            covered |= {id(ln) for ln in part.lines}
+    # Body text outside numbered paragraphs: captions, table notes, headings, annex text.
+    for block in model.blocks:
+        loose = [ln for ln in block.lines if id(ln) not in covered]
+        if loose:
+            found += _scan(_part(loose, model), False)
+    for page in model.pages:
+        for table in page.tables:
+            for cell in table.cells:
+                if cell.lines:
+                    found += _scan(_part(list(cell.lines), model), False)
+    for note in model.footnotes:
+        found += [
+            ReferenceRecord(ref.kind, ref.ref, ref.ref_text, note.page, True, ref.accessed)
+            for ref in find_references(note.text)
+        ]
+    unique: dict[tuple[str, int, bool], ReferenceRecord] = {}
+    for record in found:
+        unique.setdefault((record.ref_text, record.page, record.in_footnote), record)
+    return sorted(unique.values(), key=lambda r: (r.page, r.in_footnote))

@@ -1,0 +1,301 @@
+"""The document model: what each line of a governing-body PDF is.
+
+From the page model (``layout``) this decides, using only relations inside the document
+(the most common font size, what repeats at the top of every page, a short rule above
+small print), never a sample's coordinates or fonts:
+
+- the page-1 header block, title and "report by" line;
+- running headers/footers and page numbers (dropped);
+- footnotes at the page bottom, with their labels;
+- the body: headings, numbered paragraphs and lettered sub-items, bullets, unnumbered
+  follow-on paragraphs, captions and small print (table notes), and where an annex begins.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from extractors.layout import Page, TextLine
+from extractors.references import find_symbol
+from extractors.script import cjk_share, join_lines, strip_bullet, symbol_tokens
+
+NUMBERED = re.compile(r"^(\d{1,3})[.．]\s+(?=\S)")
+SUBITEM = re.compile(r"^\(([a-z])\)\s+(?=\S)")
+CAPTION = re.compile(r"^(表|图|Table|Figure|TABLE|FIGURE)\s*\d*\s*[.．:：]")
+ANNEX = re.compile(r"^(附件|ANNEX|Annex)(\s*\d+)?$")
+END_MARK = re.compile(r"^=[=\s]*=$")
+PAGE_NUMBER = re.compile(r"^[-–—\s]*(?:Page\s+|第\s*)?(\d{1,4})(?:\s*页)?[-–—\s]*$", re.IGNORECASE)
+FOOTNOTE_LABEL = re.compile(r"^(\d{1,3}|\*{1,3})\s+(?=\S)")
+GLUED_LABEL = re.compile(r"^(\d{1,3})(?=[^\d\s.,])")
+
+SMALL_PRINT = 0.93  # lines smaller than this share of the body size are small print (9 pt under 10 pt)
+BAND_LINES = 3  # how many lines at the top and bottom of a page may be running heads/feet
+
+
+@dataclass(frozen=True)
+class Footnote:
+    label: str
+    page: int
+    text: str
+
+
+@dataclass
+class Block:
+    """A run of body lines of one kind: one paragraph, sub-item, bullet, heading, ..."""
+
+    kind: str  # heading | numbered | subitem | bullet | text | caption | small | annex | end
+    lines: list[TextLine] = field(default_factory=list)
+    label: str = ""  # paragraph number or sub-item letter
+
+    @property
+    def page(self) -> int:
+        return self.lines[0].page
+
+
+@dataclass
+class DocumentModel:
+    pages: list[Page]
+    language: str
+    body_size: float
+    header: list[TextLine]  # page-1 header block (body, session, agenda item, symbol, date)
+    title: list[TextLine]
+    report_by: TextLine | None
+    blocks: list[Block]  # body in reading order
+    footnotes: list[Footnote]
+    running: list[TextLine]  # running headers, footers, page numbers (removed)
+    symbol: str | None
+    known_words: frozenset[str]
+
+    def join(self, lines: list[TextLine]) -> str:
+        return join_lines([ln.text for ln in lines], self.language, self.known_words)[0]
+
+
+def _body_size(pages: list[Page]) -> float:
+    """The font size of body text: that of the numbered paragraphs (an unruled annex table
+    in small type can outweigh the body), else the size most characters have."""
+    numbered: Counter[float] = Counter()
+    weights: Counter[float] = Counter()
+    for page in pages:
+        for line in page.lines:
+            weights[round(line.size, 1)] += len(line.text)
+            if NUMBERED.match(line.text):
+                numbered[round(line.size, 1)] += 1
+    if sum(numbered.values()) >= 2:
+        return numbered.most_common(1)[0][0]
+    return weights.most_common(1)[0][0] if weights else 10.0
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def _running_lines(pages: list[Page], symbol: str | None) -> set[int]:
+    """ids of lines that are running heads/feet: the symbol, a page number, or a line that
+    recurs in the top or bottom band of most pages."""
+    bands: dict[int, list[TextLine]] = {}
+    for page in pages:
+        lines = list(page.lines)
+        bands[page.number] = lines[:BAND_LINES] + lines[-BAND_LINES:]
+    counts = Counter(_norm(ln.text) for band in bands.values() for ln in {id(x): x for x in band}.values())
+    many = max(2, (len(pages) + 1) // 2)
+    running: set[int] = set()
+    symbol_norm = _norm(symbol) if symbol else None
+    for page in pages:
+        for ln in bands[page.number]:
+            text = ln.text.strip()
+            number = PAGE_NUMBER.match(text)
+            if page.number == 1 and not number:
+                continue  # page 1 carries the header block, not a running head
+            if (
+                (number and int(number.group(1)) == page.number)
+                or (symbol_norm and _norm(text) == symbol_norm)
+                or (len(pages) > 2 and counts[_norm(text)] >= many and len(text) < 80)
+            ):
+                running.add(id(ln))
+    return running
+
+
+def _footnote_zone(page: Page, lines: list[TextLine], body_size: float) -> list[TextLine]:
+    """The footnote lines at the bottom of a page: below a short separator rule if there is
+    one, else the trailing run of small-print lines that starts with a note label."""
+    # The separator is the highest short rule with only small print below it (a figure's
+    # frame is a short rule too, but body text follows it).
+    for rule in sorted((r for r in page.rules if r[1] > page.height * 0.35), key=lambda r: r[1]):
+        below = [ln for ln in lines if ln.top > rule[1]]
+        if below and all(ln.size < body_size * SMALL_PRINT for ln in below):
+            return below
+    zone: list[TextLine] = []
+    for ln in reversed(lines):
+        if ln.size >= body_size * SMALL_PRINT or ln.top < page.height * 0.5:
+            break
+        zone.insert(0, ln)
+    # Without a separator, small print counts as footnotes only from a note label on.
+    while zone and not (FOOTNOTE_LABEL.match(zone[0].text) or GLUED_LABEL.match(zone[0].text)
+                        or (zone[0].markers and zone[0].markers[0].offset == 0)):
+        zone.pop(0)
+    return zone
+
+
+def _parse_footnotes(zone: list[TextLine], language: str, known: frozenset[str],
+                     markers: set[str], continues: str | None) -> list[Footnote]:
+    """Notes of one footnote zone. A note starts at the zone's left edge with its label;
+    a label glued to the text (10可由) counts only if a marker in the body points to it."""
+    if not zone:
+        return []
+    left = min(ln.x0 for ln in zone)
+    # Lines before the first label continue the previous page's last note.
+    notes: list[tuple[str, int, list[str]]] = [(continues or "", zone[0].page, [])]
+    for ln in zone:
+        m = FOOTNOTE_LABEL.match(ln.text) or GLUED_LABEL.match(ln.text)
+        if m and m.re is GLUED_LABEL and m.group(1) not in markers:
+            m = None
+        if ln.markers and ln.markers[0].offset == 0:  # a superscript label (Word)
+            notes.append((ln.markers[0].label, ln.page, [ln.text]))
+        elif m and ln.x0 <= left + 2:
+            notes.append((m.group(1), ln.page, [ln.text[m.end():]]))
+        elif notes:
+            notes[-1][2].append(ln.text)
+    return [Footnote(label, page, join_lines(parts, language, known)[0]) for label, page, parts in notes
+            if parts and label]
+
+
+def _header(
+    page1: list[TextLine], body_size: float, height: float
+) -> tuple[list[TextLine], list[TextLine], TextLine | None, int]:
+    """Split page 1's opening into header block, title and report-by line.
+
+    The title is the run of largest-type lines in the upper part of page 1; the header block
+    is what stands above it; the report-by line is the next line, if it is not body text.
+    Returns the index of the first body line too.
+    """
+    if not page1:
+        return [], [], None, 0
+    upper = [ln for ln in page1 if ln.top < height * 0.5] or page1
+    biggest = max(ln.size for ln in upper)
+    if biggest <= body_size * 1.05:
+        return [], [], None, 0
+    first = next(i for i, ln in enumerate(page1) if ln.size == biggest)
+    last = first
+    while last + 1 < len(page1) and page1[last + 1].size == biggest:
+        last += 1
+    header, title = page1[:first], page1[first : last + 1]
+    after = last + 1
+    report_by = None
+    if after < len(page1) and not NUMBERED.match(page1[after].text) and len(page1[after].text) < 60:
+        report_by = page1[after]
+        after += 1
+    return header, title, report_by, after
+
+
+def _classify(line: TextLine, body_size: float) -> str:
+    text = line.text.strip()
+    if END_MARK.match(text):
+        return "end"
+    if ANNEX.match(text):
+        return "annex"
+    if CAPTION.match(text):
+        return "caption"
+    if line.size < body_size * SMALL_PRINT:
+        return "small"
+    if NUMBERED.match(text):
+        return "numbered"
+    if SUBITEM.match(text):
+        return "subitem"
+    if strip_bullet(text)[0]:
+        return "bullet"
+    if line.bold and len(text) < 150:
+        return "heading"
+    return "text"
+
+
+def _pitch(lines: list[TextLine], body_size: float) -> float:
+    """Typical distance between two lines of body text (small print has its own, tighter)."""
+    body = [ln for ln in lines if abs(ln.size - body_size) < 0.5]
+    steps = [
+        b.top - a.top
+        for a, b in itertools.pairwise(body)
+        if a.page == b.page and 0 < b.top - a.top < 2.2 * body_size
+    ]
+    steps.sort()
+    return steps[len(steps) // 2] if steps else body_size * 1.4
+
+
+def _blocks(lines: list[TextLine], body_size: float) -> list[Block]:
+    pitch = _pitch(lines, body_size)
+    blocks: list[Block] = []
+    last_number = 0
+    next_letter = "a"
+    in_annex = False
+    for i, line in enumerate(lines):
+        kind = "annex" if in_annex else _classify(line, body_size)
+        prev = lines[i - 1] if i else None
+        current = blocks[-1] if blocks else None
+        if kind == "annex":
+            in_annex = True
+        if kind == "numbered":
+            n = int(NUMBERED.match(line.text).group(1))
+            if n == last_number + 1:
+                last_number, next_letter = n, "a"
+                blocks.append(Block("numbered", [line], str(n)))
+                continue
+            kind = "text"
+        if kind == "subitem":
+            letter = SUBITEM.match(line.text).group(1)
+            if last_number and letter == next_letter:
+                next_letter = chr(ord(letter) + 1)
+                blocks.append(Block("subitem", [line], letter))
+                continue
+            kind = "text"
+        if kind == "heading" and current and current.kind == "heading" and prev and prev.page == line.page \
+                and line.top - prev.top < pitch * 1.35:
+            current.lines.append(line)  # a heading wrapped over two lines
+            continue
+        if kind == "text" and current and current.kind in {"numbered", "subitem", "bullet", "text"} and prev:
+            same_page = prev.page == line.page
+            gap = same_page and line.top - prev.top > pitch * 1.35
+            outdented = current.kind in {"subitem", "bullet"} and line.x0 < current.lines[0].x0 - 0.5 * body_size
+            if not gap and not outdented:
+                current.lines.append(line)
+                continue
+        if kind in {"small", "caption", "annex"} and current and current.kind == kind and prev \
+                and prev.page == line.page and line.top - prev.top < pitch * 1.35:
+            current.lines.append(line)
+            continue
+        blocks.append(Block(kind, [line]))
+    return blocks
+
+
+def analyse(pages: list[Page]) -> DocumentModel:
+    """The document model of a PDF's pages."""
+    body_size = _body_size(pages)
+    all_text = "\n".join(ln.text for p in pages for ln in p.lines)
+    language = "zh" if cjk_share(all_text) > 0.2 else "en"
+    known = frozenset(w.lower() for w in re.findall(r"[A-Za-z]{3,}", all_text)) | symbol_tokens(all_text)
+    page1 = list(pages[0].lines) if pages else []
+    header, title, report_by, body_start = _header(page1, body_size, pages[0].height if pages else 0)
+    symbol = find_symbol(" ".join(ln.text for ln in header)) if header else None
+    running_ids = _running_lines(pages, symbol)
+    running: list[TextLine] = []
+    footnotes: list[Footnote] = []
+    cell_lines = [ln for p in pages for t in p.tables for c in t.cells for ln in c.lines]
+    markers = {m.label for ln in [*(ln for p in pages for ln in p.lines), *cell_lines] for m in ln.markers}
+    body: list[TextLine] = []
+    for page in pages:
+        lines = [ln for ln in page.lines if id(ln) not in running_ids]
+        running += [ln for ln in page.lines if id(ln) in running_ids]
+        if page.number == 1:
+            opening = {id(ln) for ln in page1[:body_start]}
+            lines = [ln for ln in lines if id(ln) not in opening]
+        zone = _footnote_zone(page, lines, body_size)
+        zone_ids = {id(ln) for ln in zone}
+        footnotes += _parse_footnotes(zone, language, known, markers,
+                                      footnotes[-1].label if footnotes else None)
+        body += [ln for ln in lines if id(ln) not in zone_ids]
+    return DocumentModel(
+        pages=pages, language=language, body_size=body_size, header=header, title=title,
+        report_by=report_by, blocks=_blocks(body, body_size), footnotes=footnotes,
+        running=running, symbol=symbol, known_words=known,
+    )

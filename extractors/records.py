@@ -1,0 +1,44 @@
+"""Typed records that extractors return; the pipeline turns them into the output tables.
+
+Field names are the column names of ``schemas`` (the key columns doc_key, symbol and
+language are added by the pipeline, once per document).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    symbol: str
+    language: str
+    body: str | None
+    session: int | None
+    agenda_item: str | None
+    date: str | None
+    title: str | None
+    report_by: str | None
+    requested_action: str | None
+    pages: int
+    source_file: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ParagraphRecord:
+    number: str
+    section: str | None
+    page: int
+    text: str
+    footnotes: tuple[str, ...] = ()  # texts of the footnotes its markers point to
+
+
+@dataclass(frozen=True)
+class ReferenceRecord:
+    kind: str
+    ref: str
+    ref_text: str
+    page: int
+    in_footnote: bool
+    accessed: str | None

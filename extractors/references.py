@@ -1,0 +1,105 @@
+"""Cited documents, decisions, resolutions and URLs, found in text and normalised.
+
+The patterns follow the WHO symbol system (A77/28, EB154/33 Add.3 Rev.1, EBPBAC25/3,
+A77/INF./3, EB152/2023/REC/2, decisions EB152(16) and WHA76(8), resolutions WHA76.1 and
+EB152.R1) and the UN Joint Inspection Unit (JIU/REP/2021/5). A symbol printed without its
+body (154/34 Add.2) is recognised only right after 文件 / document, and kept as printed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractors.dates import find_dates
+
+_SUFFIX = r"(?:\s?(?:Add|Rev|Corr)\.?\s?\d+)*"
+_BOUNDARY_BEFORE = r"(?<![A-Za-z0-9/_.\-])"
+_BOUNDARY_AFTER = r"(?![A-Za-z0-9/])"
+
+RECORD = re.compile(_BOUNDARY_BEFORE + r"(?:EB|WHA|A)\d{1,3}/\d{4}/REC/\d+" + _BOUNDARY_AFTER)
+JIU = re.compile(_BOUNDARY_BEFORE + r"JIU/(?:REP|NOTE|ML)/\d{4}/\d+" + _BOUNDARY_AFTER)
+DECISION = re.compile(_BOUNDARY_BEFORE + r"(?:EBSS|EB|WHASS|WHA)\d{1,3}(?:\(\d{1,3}\))")
+RESOLUTION = re.compile(_BOUNDARY_BEFORE + r"(?:WHA\d{1,3}\.\d{1,3}|EB\d{1,3}\.R\d{1,3})" + _BOUNDARY_AFTER)
+DOCUMENT = re.compile(
+    _BOUNDARY_BEFORE
+    + r"(?:EBPBAC|PBAC|EBSS|EB|A)\d{1,3}/(?:INF\.?/?)?\d{1,3}"
+    + _SUFFIX
+    + _BOUNDARY_AFTER
+)
+# A symbol printed without its body, recognised only where the text says it is a document.
+BARE_DOCUMENT = re.compile(r"(?:文件|[Dd]ocuments?)\s*(\d{2,3}/\d{1,3}" + _SUFFIX + r")" + _BOUNDARY_AFTER)
+URL = re.compile(r"(?:https?://|www\.)[^\s<>\"“”‘’，。；、（）【】《》]+")
+
+ACCESS_WINDOW = 60  # characters after a URL in which its access date is printed
+
+
+@dataclass(frozen=True)
+class FoundReference:
+    kind: str  # document | decision | resolution | url
+    ref: str  # normalised
+    ref_text: str  # as printed
+    start: int
+    end: int
+    accessed: str | None = None
+
+
+def normalise_symbol(printed: str) -> str:
+    """EB154/33 Add3 Rev.1 -> EB154/33 Add.3 Rev.1: spacing and dots only, nothing invented."""
+    text = re.sub(r"\s+", " ", printed.strip())
+    text = re.sub(r"\s?(Add|Rev|Corr)\.?\s?(\d+)", r" \1.\2", text)
+    return text
+
+
+def _trim_url(url: str) -> str:
+    # Trailing punctuation belongs to the sentence; a closing parenthesis belongs to the URL
+    # only if the URL opened one, as in ...-(sip)-actions.
+    while url and (url[-1] in ".,;:!?'" or (url[-1] == ")" and url.count("(") < url.count(")"))):
+        url = url[:-1]
+    return url
+
+
+def _access_date(text: str, start: int) -> str | None:
+    window = text[start : start + ACCESS_WINDOW]
+    cut = URL.search(window)
+    if cut:
+        window = window[: cut.start()]
+    for found in find_dates(window):
+        after = window[found.end : found.end + 4]
+        before = window[max(0, found.start - 12) : found.start]
+        if "访问" in after or "accessed" in before.lower():
+            return found.iso
+    return None
+
+
+def find_references(text: str) -> list[FoundReference]:
+    """Every reference in ``text``, in order of appearance."""
+    found: list[FoundReference] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= a or start >= b for a, b in taken)
+
+    for m in URL.finditer(text):
+        url = _trim_url(m.group(0))
+        end = m.start() + len(url)
+        found.append(FoundReference("url", url, url, m.start(), end, _access_date(text, end)))
+        taken.append((m.start(), end))
+    for kind, pattern in (("document", RECORD), ("document", JIU), ("decision", DECISION),
+                          ("resolution", RESOLUTION), ("document", DOCUMENT)):
+        for m in pattern.finditer(text):
+            if free(m.start(), m.end()):
+                ref = normalise_symbol(m.group(0)) if kind == "document" else m.group(0)
+                found.append(FoundReference(kind, ref, m.group(0), m.start(), m.end()))
+                taken.append((m.start(), m.end()))
+    for m in BARE_DOCUMENT.finditer(text):
+        if free(m.start(1), m.end(1)):
+            found.append(FoundReference("document", normalise_symbol(m.group(1)), m.group(1), m.start(1), m.end(1)))
+            taken.append((m.start(1), m.end(1)))
+    return sorted(found, key=lambda f: f.start)
+
+
+def find_symbol(text: str) -> str | None:
+    """The first document symbol in ``text`` (normalised), e.g. the one in a header block."""
+    m = DOCUMENT.search(text)
+    return normalise_symbol(m.group(0)) if m else None

@@ -1,0 +1,118 @@
+"""Script-aware text rules: what is CJK, and how wrapped lines join in each script."""
+
+from __future__ import annotations
+
+import re
+
+# CJK ideographs, CJK punctuation and full-width forms: no spaces between these.
+_CJK = re.compile(r"[\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_LATIN_WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]")
+_URLISH = re.compile(r"(https?://|www\.)\S*$")
+BULLETS = "•·●○▪■◦‣⁃\uf0b7\uf0a7\uf076\uf0d8-–"
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(ch) and bool(_CJK.match(ch))
+
+
+def cjk_share(text: str) -> float:
+    letters = [c for c in text if not c.isspace() and not c.isdigit()]
+    return 0.0 if not letters else sum(is_cjk(c) for c in letters) / len(letters)
+
+
+def spaced_cjk_latin_ratio(text: str) -> float | None:
+    """How often this text puts a space between CJK and Latin/digits (2024 年 vs 2024年).
+
+    None when the text has no such boundary to learn from.
+    """
+    spaced = len(re.findall(r"(?:[\u4e00-\u9fff] [A-Za-z0-9])|(?:[A-Za-z0-9] [\u4e00-\u9fff])", text))
+    tight = len(re.findall(r"(?:[\u4e00-\u9fff][A-Za-z0-9])|(?:[A-Za-z0-9][\u4e00-\u9fff])", text))
+    return None if spaced + tight == 0 else spaced / (spaced + tight)
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9/().\-]*")
+
+
+def symbol_tokens(text: str) -> frozenset[str]:
+    """Tokens with a digit (EB152(15), A77/28) a document prints unbroken somewhere."""
+    return frozenset(t for t in _TOKEN.findall(text) if any(ch.isdigit() for ch in t))
+
+
+def join_separator(prev: str, nxt: str, language: str, cjk_latin_spaced: bool,
+                   known_words: frozenset[str] = frozenset()) -> tuple[str, str]:
+    """How two wrapped lines join: returns (prev, separator), prev possibly de-hyphenated.
+
+    The PDF does not carry the space a line break replaced, so it is inferred:
+    - inside a URL, nothing (URLs wrap anywhere);
+    - after a hyphen or dash, nothing (end-2024, 2023–2025, WHO-Implementation), unless
+      the word without the hyphen is one the document uses elsewhere (soft hyphenation);
+    - between two CJK characters, nothing; between CJK and Latin, what the text around
+      does (``cjk_latin_spaced``);
+    - between two Latin words, a space, except in Chinese text where a narrow column
+      breaks inside a token (2024-202/5, JIU/REP): there digits-digits and a break after
+      / or . join without one;
+    - and in any script, no space where the two halves make a token with a digit that the
+      document prints unbroken elsewhere (EB|152(15) -> EB152(15)).
+    """
+    if not prev or not nxt:
+        return prev, ""
+    a, b = prev[-1], nxt[0]
+    if a.isspace() or b.isspace():
+        return prev, ""
+    if _URLISH.search(prev) and not is_cjk(b) and a not in ",;":
+        return prev, ""
+    if a in "-\u2010\u2011\u2013\u2014/":
+        if a in "-\u2010" and b.islower() and prev[-2:-1].isalpha():
+            head = re.search(r"([A-Za-z]+)-$", prev)
+            tail = re.match(r"[a-z]+", nxt)
+            if head and tail and (head.group(1) + tail.group(0)).lower() in known_words:
+                return prev[:-1], ""
+        return prev, ""
+    if is_cjk(a) and is_cjk(b):
+        return prev, ""
+    head, tail = re.search(r"[A-Za-z0-9/().\-]*$", prev), _TOKEN.match(nxt)
+    if head and tail and head.group(0) and (head.group(0) + tail.group(0)) in known_words:
+        return prev, ""
+    if is_cjk(a) or is_cjk(b):
+        latin_side = b if is_cjk(a) else a
+        if _LATIN_WORD.match(latin_side):
+            return prev, " " if cjk_latin_spaced else ""
+        return prev, ""
+    if language == "zh":
+        # In Chinese text a Latin break is mostly inside a symbol (EB|152, JIU/R|EP,
+        # 2024-202|5); a space is likely only before a word after a digit (33|Add.1).
+        if a.isdigit() and b.isdigit():
+            return prev, ""
+        if a in "./(" or b in ".,;:)/":
+            return prev, ""
+        if a.isupper() and (b.isupper() or b.isdigit()):
+            return prev, ""
+    return prev, " "
+
+
+def join_lines(lines: list[str], language: str, known_words: frozenset[str] = frozenset(),
+               cjk_latin_spaced: bool | None = None) -> tuple[str, list[int]]:
+    """Join wrapped lines of one paragraph; also returns where each line starts in the text."""
+    if cjk_latin_spaced is None:
+        ratio = spaced_cjk_latin_ratio("\n".join(lines))
+        cjk_latin_spaced = ratio is not None and ratio >= 0.5
+    text = ""
+    starts: list[int] = []
+    for line in lines:
+        line = line.strip()
+        if not text:
+            starts.append(0)
+            text = line
+            continue
+        text, sep = join_separator(text, line, language, cjk_latin_spaced, known_words)
+        starts.append(len(text) + len(sep))
+        text = text + sep + line
+    return text, starts
+
+
+def strip_bullet(text: str) -> tuple[bool, str]:
+    """(True, rest) if the line starts with a list bullet glyph followed by a gap."""
+    m = re.match(rf"^[{re.escape(BULLETS)}]\s+(?=\S)", text)
+    if m and not re.match(r"^[-–]\s*\d", text):
+        return True, text[m.end():]
+    return False, text

@@ -1,0 +1,116 @@
+"""``gbdocs extract``: one PDF -> one DataFrame per output table (and CSV files)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from extractors import PdfError, open_pdf, pdf_info, read_pages
+from extractors.citations import extract_references
+from extractors.document import analyse
+from extractors.metadata import extract_document
+from extractors.paragraphs import extract_paragraphs
+from pipeline.frames import to_frame
+from schemas import TABLES, table_schema
+
+
+@dataclass
+class Extraction:
+    """The tables of one document, as pandas DataFrames in the column order of ``schemas``."""
+
+    source: Path
+    documents: pd.DataFrame
+    paragraphs: pd.DataFrame
+    actions: pd.DataFrame
+    progress: pd.DataFrame
+    figures: pd.DataFrame
+    references: pd.DataFrame
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def doc_key(self) -> str:
+        return str(self.documents.doc_key.iloc[0])
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {name: getattr(self, name) for name in TABLES}
+
+    def write(self, out_dir: Path | str, bom: bool = False) -> list[Path]:
+        """Write <table>.csv for every table (header row even when empty) and
+        datapackage.json into ``out_dir``; each file appears whole or not at all."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        encoding = "utf-8-sig" if bom else "utf-8"
+        written: list[Path] = []
+        with tempfile.TemporaryDirectory(prefix=".gbdocs-", dir=out) as tmp:
+            for name, frame in self.tables().items():
+                frame.to_csv(Path(tmp) / f"{name}.csv", index=False, encoding=encoding, lineterminator="\r\n")
+            (Path(tmp) / "datapackage.json").write_text(
+                json.dumps(datapackage(encoding), ensure_ascii=False, indent=2), encoding="utf-8")
+            for file in sorted(Path(tmp).iterdir()):
+                os.replace(file, out / file.name)
+                written.append(out / file.name)
+        return written
+
+
+def datapackage(encoding: str = "utf-8") -> dict[str, object]:
+    """Frictionless Data Package describing the CSVs gbdocs writes."""
+    return {
+        "profile": "tabular-data-package",
+        "name": "gbdocs",
+        "resources": [
+            {
+                "name": name,
+                "path": f"{name}.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": encoding,
+                "schema": table_schema(table),
+            }
+            for name, table in TABLES.items()
+        ],
+    }
+
+
+def extract(path: Path | str, password: str | None = None) -> Extraction:
+    """Extract every table of one governing-body PDF.
+
+    Raises PdfError (with the file and the reason) for a file that cannot be read, has no
+    text layer, or is not a governing-body document.
+    """
+    path = Path(path)
+    t0 = time.perf_counter()
+    info = pdf_info(path, password)
+    with open_pdf(path, password) as pdf:
+        try:
+            pages = read_pages(pdf)
+        except Exception as exc:  # a malformed content stream surfaces only when read
+            raise PdfError(path, f"damaged PDF, page content unreadable ({exc.__class__.__name__}: {exc})") from None
+    if sum(p.n_chars for p in pages) == 0:
+        raise PdfError(path, "no text layer (an image-only scan?): run OCR on it first")
+    t1 = time.perf_counter()
+    model = analyse(pages)
+    if model.symbol is None:
+        raise PdfError(path, "not a governing-body document: no document symbol in the page-1 header")
+    document = extract_document(model, info)
+    paragraphs = extract_paragraphs(model)
+    references = extract_references(model)
+    t2 = time.perf_counter()
+    keys = {"doc_key": f"{document.symbol}:{document.language}", "symbol": document.symbol,
+            "language": document.language}
+    return Extraction(
+        source=path,
+        documents=to_frame(TABLES["documents"], [document], keys),
+        paragraphs=to_frame(TABLES["paragraphs"], paragraphs, keys),
+        actions=to_frame(TABLES["actions"], [], keys),
+        progress=to_frame(TABLES["progress"], [], keys),
+        figures=to_frame(TABLES["figures"], [], keys),
+        references=to_frame(TABLES["references"], references, keys),
+        seconds={"read": t1 - t0, "extract": t2 - t1},
+    )
