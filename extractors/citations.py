@@ -17,6 +17,11 @@ def _scan(part: Part, in_footnote: bool) -> list[ReferenceRecord]:
     ]
 
 
+def _at_page(page: int) -> TextLine:
+    # Part maps offsets to pages through its lines; a footnote piece needs only the page.
+    return TextLine(page, 0, 0, 0, 0, 0, "", False, "")
+
+
 def _part(lines: list[TextLine], model: DocumentModel) -> Part:
     text, starts = join_lines([ln.text for ln in lines], model.language, model.known_words)
     return Part(text, starts, lines)
@@ -39,11 +44,18 @@ def extract_references(model: DocumentModel) -> list[ReferenceRecord]:
             for cell in table.cells:
                 if cell.lines:
                     found += _scan(_part(list(cell.lines), model), False)
-    for note in model.footnotes:
-        found += [
-            ReferenceRecord(ref.kind, ref.ref, ref.ref_text, note.page, True, ref.accessed)
-            for ref in find_references(note.text)
-        ]
+    # A note continued on the next page is scanned whole (its URL's access date may be there).
+    notes = model.footnotes
+    i = 0
+    while i < len(notes):
+        pieces = [notes[i]]
+        while i + 1 < len(notes) and notes[i + 1].label == pieces[-1].label \
+                and notes[i + 1].page == pieces[-1].page + 1:
+            i += 1
+            pieces.append(notes[i])
+        text, starts = join_lines([n.text for n in pieces], model.language, model.known_words)
+        found += _scan(Part(text, starts, [_at_page(n.page) for n in pieces]), True)
+        i += 1
     unique: dict[tuple[str, int, bool], ReferenceRecord] = {}
     for record in found:
         unique.setdefault((record.ref_text, record.page, record.in_footnote), record)

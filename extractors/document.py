@@ -223,14 +223,49 @@ def _pitch(lines: list[TextLine], body_size: float) -> float:
     return steps[len(steps) // 2] if steps else body_size * 1.4
 
 
+TERMINAL = tuple("。．.；;：:，,、）)")
+
+
+def _kinds(lines: list[TextLine], body_size: float, pitch: float) -> list[str]:
+    """Kinds of all lines; a plain line that stands alone like a heading becomes one.
+
+    Bold is not always in the font name (a font without a bold face is emboldened by
+    drawing), so a heading is also recognised by its place: a short line, set apart by
+    paragraph spacing, not ending a sentence, followed by the start of a paragraph.
+    """
+    kinds = [_classify(ln, body_size) for ln in lines]
+    right = {}
+    for ln in lines:
+        right[ln.page] = max(right.get(ln.page, 0.0), ln.x1)
+
+    def apart(a: TextLine, b: TextLine) -> bool:
+        return a.page != b.page or b.top - a.top > pitch * 1.35
+
+    for i, ln in enumerate(lines):
+        if kinds[i] != "text" or i + 1 >= len(lines):
+            continue
+        text = ln.text.strip()
+        if (
+            len(text) < 80
+            and not text.endswith(TERMINAL)
+            and ln.x1 < right[ln.page] - 3 * body_size
+            and (i == 0 or apart(lines[i - 1], ln))
+            and apart(ln, lines[i + 1])
+            and kinds[i + 1] in {"numbered", "subitem", "heading"}
+        ):
+            kinds[i] = "heading"
+    return kinds
+
+
 def _blocks(lines: list[TextLine], body_size: float) -> list[Block]:
     pitch = _pitch(lines, body_size)
+    kinds = _kinds(lines, body_size, pitch)
     blocks: list[Block] = []
     last_number = 0
     next_letter = "a"
     in_annex = False
     for i, line in enumerate(lines):
-        kind = "annex" if in_annex else _classify(line, body_size)
+        kind = "annex" if in_annex else kinds[i]
         prev = lines[i - 1] if i else None
         current = blocks[-1] if blocks else None
         if kind == "annex":

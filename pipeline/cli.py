@@ -10,6 +10,7 @@ import click
 
 from extractors import PdfError
 from pipeline import __version__
+from pipeline.extract import extract as extract_pdf
 from pipeline.inspect import inspect_pdf
 
 EXIT_FAILED = 1  # a document failed; usage errors exit 2 (click's own convention)
@@ -31,8 +32,8 @@ def cli() -> None:
 
     \b
     Examples:
-      gbdocs inspect samples/A77_28.zh.pdf            # page model of one report
-      gbdocs inspect samples/*.pdf --png --out out/    # ... with line boxes drawn on pages
+      gbdocs extract samples/A77_28.zh.pdf --out out/A77_28.zh   # tables of one report, as CSV
+      gbdocs inspect samples/*.pdf --png --out out/inspect        # what the extractors see
 
     Exit status: 0 all good, 1 a document failed, 2 usage error.
     """
@@ -74,6 +75,45 @@ def inspect(files: tuple[Path, ...], out_dir: Path, password: str | None, png: b
         click.echo(json.dumps({"documents": results, "failed": failed}, ensure_ascii=False, indent=2))
     if failed:
         sys.exit(EXIT_FAILED)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              help="Directory for the CSVs and datapackage.json  [default: out/<file name>]")
+@click.option("--password", help="Password of an encrypted PDF.")
+@click.option("--bom", is_flag=True, help="Write UTF-8 with a byte-order mark (for Excel).")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+def extract(file: Path, out_dir: Path | None, password: str | None, bom: bool, as_json: bool,
+            quiet: bool) -> None:
+    """Extract one governing-body PDF into tables: OUT/<table>.csv for documents,
+    paragraphs, actions, progress, figures and references (a header row even when a table
+    is empty), and OUT/datapackage.json describing them.
+
+    \b
+    Tables filled so far: documents, paragraphs, references. A file that cannot be read
+    (not a PDF, truncated, encrypted, no text layer, not a governing-body document) is
+    reported on one line; nothing is written for it.
+    """
+    out = out_dir or Path("out") / file.stem
+    try:
+        result = extract_pdf(file, password=password)
+    except PdfError as exc:
+        click.echo(f"gbdocs: error: {exc}", err=True)
+        if as_json:
+            click.echo(json.dumps({"file": str(file), "error": exc.reason}, ensure_ascii=False))
+        sys.exit(EXIT_FAILED)
+    result.write(out, bom=bom)
+    counts = {name: len(frame) for name, frame in result.tables().items()}
+    pages = int(result.documents.pages.iloc[0])
+    if as_json:
+        click.echo(json.dumps({"file": str(file), "doc_key": result.doc_key, "out": str(out), "pages": pages,
+                               "rows": counts, "seconds": round(sum(result.seconds.values()), 3)},
+                              ensure_ascii=False, indent=2))
+    elif not quiet:
+        rows = ", ".join(f"{n} {name}" for name, n in counts.items())
+        click.echo(f"{file}: {result.doc_key}, {pages} pages -> {out}/ ({rows})")
 
 
 def main() -> None:

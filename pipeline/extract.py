@@ -49,6 +49,9 @@ class Extraction:
         written: list[Path] = []
         with tempfile.TemporaryDirectory(prefix=".gbdocs-", dir=out) as tmp:
             for name, frame in self.tables().items():
+                frame = frame.copy()
+                for col in frame.columns[frame.dtypes == "boolean"]:  # Frictionless' canonical spelling
+                    frame[col] = frame[col].map({True: "true", False: "false"}).astype("string")
                 frame.to_csv(Path(tmp) / f"{name}.csv", index=False, encoding=encoding, lineterminator="\r\n")
             (Path(tmp) / "datapackage.json").write_text(
                 json.dumps(datapackage(encoding), ensure_ascii=False, indent=2), encoding="utf-8")

@@ -1,15 +1,21 @@
-"""``gbdocs inspect``: the page model of a PDF as a CSV of lines, and optionally PNG pages
-with every detected line boxed, to see what the extractors start from."""
+"""``gbdocs inspect``: the page model of a PDF, to see what the extractors start from.
+
+Writes ``lines.csv`` (text outside tables, one row per line, with the footnote markers
+taken out of it), ``cells.csv`` (the cells of ruled tables) and, on request, PNG pages with
+lines boxed in red, tables in blue and figure boxes in green.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from extractors import PdfError, TextLine, file_sha256, open_pdf, read_pages
+from extractors import PdfError, file_sha256, open_pdf, read_pages
+from extractors.layout import Page, TextLine
 from pipeline.output import atomic_directory, write_csv
 
-LINE_COLUMNS = [f.name for f in fields(TextLine)]
+LINE_COLUMNS = ["page", "top", "bottom", "x0", "x1", "size", "fontname", "bold", "text", "markers"]
+CELL_COLUMNS = ["page", "table", "strategy", "row", "col", "x0", "top", "x1", "bottom", "text"]
 
 
 @dataclass(frozen=True)
@@ -18,11 +24,29 @@ class InspectResult:
     out: str
     pages: int
     lines: int
+    cells: int
     chars: int
     sha256: str
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
+
+
+def _line_row(line: TextLine) -> list[object]:
+    markers = " ".join(f"{m.label}@{m.offset}" for m in line.markers)
+    return [line.page, line.top, line.bottom, line.x0, line.x1, line.size, line.fontname, line.bold,
+            line.text, markers]
+
+
+def _cell_rows(pages: list[Page]) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for page in pages:
+        for t, table in enumerate(page.tables, start=1):
+            for cell in table.cells:
+                text = "\n".join(ln.text for ln in cell.lines)
+                rows.append([page.number, t, table.strategy, cell.row, cell.col,
+                             *(round(v, 2) for v in cell.bbox), text])
+    return rows
 
 
 def inspect_pdf(
@@ -32,7 +56,7 @@ def inspect_pdf(
     png: bool = False,
     resolution: int = 100,
 ) -> InspectResult:
-    """Write ``<out_dir>/<file stem>/lines.csv`` (and ``page-NNN.png`` with ``png``).
+    """Write ``<out_dir>/<file stem>/lines.csv`` and ``cells.csv`` (and ``page-NNN.png``).
 
     Raises PdfError for a file that cannot be read or has no text layer; nothing is written
     for it then.
@@ -48,20 +72,19 @@ def inspect_pdf(
         if n_chars == 0:
             raise PdfError(path, "no text layer (an image-only scan?): run OCR on it first")
         with atomic_directory(target) as tmp:
-            n_lines = write_csv(
-                tmp / "lines.csv",
-                LINE_COLUMNS,
-                ([getattr(line, c) for c in LINE_COLUMNS] for p in pages for line in p.lines),
-            )
+            n_lines = write_csv(tmp / "lines.csv", LINE_COLUMNS,
+                                (_line_row(line) for p in pages for line in p.lines))
+            n_cells = write_csv(tmp / "cells.csv", CELL_COLUMNS, _cell_rows(pages))
             if png:
                 for page, model in zip(pdf.pages, pages, strict=True):
                     image = page.to_image(resolution=resolution)
-                    image.draw_rects(
-                        [(ln.x0, ln.top, ln.x1, ln.bottom) for ln in model.lines],
-                        stroke=(220, 30, 30), fill=(220, 30, 30, 25), stroke_width=1,
-                    )
+                    image.draw_rects([(ln.x0, ln.top, ln.x1, ln.bottom) for ln in model.lines],
+                                     stroke=(220, 30, 30), fill=(220, 30, 30, 25), stroke_width=1)
+                    for table in model.tables:
+                        image.draw_rects([c.bbox for c in table.cells], stroke=(30, 60, 220),
+                                         fill=(30, 60, 220, 20), stroke_width=1)
+                    image.draw_rects(list(model.boxes), stroke=(20, 160, 60), fill=(20, 160, 60, 25),
+                                     stroke_width=2)
                     image.save(tmp / f"page-{model.number:03d}.png")
-    return InspectResult(
-        file=str(path), out=str(target), pages=len(pages), lines=n_lines, chars=n_chars,
-        sha256=file_sha256(path),
-    )
+    return InspectResult(file=str(path), out=str(target), pages=len(pages), lines=n_lines, cells=n_cells,
+                         chars=n_chars, sha256=file_sha256(path))

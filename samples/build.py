@@ -78,6 +78,15 @@ STANDARD: list[Variant] = [
         Layout(page="letter", margin_cm=2.6, font_en="DejaVu Serif",
                font_en_heading="DejaVu Sans", body_pt=10.0),
     ),
+    Variant("A77_28.zh", "variants/A77_28.zh.wqy.pdf",
+            Layout(font_zh="WenQuanYi Micro Hei", font_zh_heading="WenQuanYi Micro Hei")),
+    Variant("A77_28.en", "variants/A77_28.en.letter-dejavu.pdf",
+            Layout(page="letter", font_en="DejaVu Serif", font_en_heading="DejaVu Sans", body_pt=10.5)),
+    Variant("EBPBAC25_3.zh", "variants/EBPBAC25_3.zh.letter-sans.pdf",
+            Layout(page="letter", font_zh="Noto Sans CJK SC", body_pt=10.0)),
+    # Annex layouts a real document could have: rules between rows only; a landscape annex.
+    Variant("A77_28.zh", "variants/A77_28.zh.horizontal-rules.pdf", Layout(rules="horizontal")),
+    Variant("A77_28.en", "variants/A77_28.en.landscape-annex.pdf", Layout(landscape_annex=True)),
 ]
 
 
@@ -520,6 +529,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--rules", choices=["grid", "horizontal"], default="grid")
     ap.add_argument("--landscape-annex", action="store_true")
     ap.add_argument("--fodt", action="store_true", help="write the FODT next to the PDF too")
+    ap.add_argument("--variants", action="store_true",
+                    help="rebuild only samples/variants/ (the standard samples' expected outputs are "
+                         "tied to their exact bytes)")
     args = ap.parse_args(argv)
     if args.only:
         layout = replace(Layout(), page=args.page, rules=args.rules,
@@ -530,6 +542,8 @@ def main(argv: list[str] | None = None) -> None:
             layout = replace(layout, font_en=args.font_en)
         out = args.out or (HERE / f"{args.only}.pdf")
         variants = [Variant(args.only, str(out.resolve()), layout)]
+    elif args.variants:
+        variants = [v for v in STANDARD if v.out.startswith("variants/")]
     else:
         variants = STANDARD
     for v in variants:

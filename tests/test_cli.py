@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from harness import SAMPLES_DIR
-from pipeline.inspect import LINE_COLUMNS
+from pipeline.inspect import CELL_COLUMNS, LINE_COLUMNS
 
 GBDOCS = [sys.executable, "-m", "pipeline.cli"]
 GOOD = SAMPLES_DIR / "EBPBAC25_3.zh.pdf"
@@ -47,10 +47,15 @@ def test_inspect_writes_the_page_model(tmp_path: Path, expected, stem: str) -> N
     doc = expected[stem]["documents"].iloc[0]
     assert {int(r["page"]) for r in rows} == set(range(1, doc.pages + 1))
     assert len(list(folder.glob("page-*.png"))) == doc.pages
-    # Each annex action ID is a line start on the page where the expected output puts it.
+    with (folder / "cells.csv").open(encoding="utf-8", newline="") as f:
+        cells = list(csv.DictReader(f))
+    assert list(cells[0]) == CELL_COLUMNS
+    # Each annex action ID is a cell on the page where the expected output puts it.
     for _, action in expected[stem]["actions"].iterrows():
-        pages = {int(r["page"]) for r in rows if r["text"].startswith(action.action_id + " ")}
+        pages = {int(c["page"]) for c in cells if c["text"] == action.action_id}
         assert pages == {action.page_start}, action.action_id
+    # Footnote markers are taken out of the text and listed with their position.
+    assert any(r["markers"] for r in rows if r["page"] == "1")
     title = [r for r in rows if r["text"] == doc.title]
     assert len(title) == 1 and title[0]["page"] == "1" and float(title[0]["size"]) > 11
     assert title[0]["bold"] == "True"

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from harness import ROOT, SAMPLE_STEMS, compare, extract_sample, load_expected
+from schemas import TABLES
 
 
 def _copy(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -106,9 +107,20 @@ def test_command_line_reports_differences(tmp_path: Path) -> None:
     assert "paragraphs: ok" in run.stdout
 
 
-@pytest.mark.xfail(raises=(ImportError, AssertionError),
-                   reason="extraction lands with the document model, action table and figures issues")
+# Tables whose extractors have not landed yet (action tables; progress and figures).
+PENDING = {"actions", "progress", "figures"}
+
+
+@pytest.fixture(scope="module")
+def extracted() -> dict[str, dict[str, pd.DataFrame]]:
+    return {stem: extract_sample(stem) for stem in SAMPLE_STEMS}
+
+
+@pytest.mark.parametrize("table", list(TABLES))
 @pytest.mark.parametrize("stem", SAMPLE_STEMS)
-def test_extraction_matches_expected(stem: str) -> None:
-    report = compare(load_expected(stem), extract_sample(stem))
+def test_extraction_matches_expected(extracted, stem: str, table: str, request) -> None:
+    expected = load_expected(stem)[table]
+    if table in PENDING and len(expected):  # an empty expected table is met already
+        request.applymarker(pytest.mark.xfail(raises=AssertionError, reason="extractor not built yet"))
+    report = compare({table: expected}, {table: extracted[stem][table]})
     assert report.ok, report.format()
