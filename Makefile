@@ -18,8 +18,12 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/gbdocs inspect samples/*.pdf --png --out out/inspect
-	@echo "Page models written to out/inspect/<sample>/ (lines.csv, page-NNN.png)"
+	@for pdf in samples/*.pdf; do \
+		name=$$(basename $$pdf .pdf); \
+		$(BIN)/gbdocs extract $$pdf --out out/$$name || exit 1; \
+	done
+	$(BIN)/gbdocs inspect samples/*.pdf --png --quiet --out out/inspect
+	@echo "Tables in out/<sample>/*.csv (+ datapackage.json); page models and PNGs in out/inspect/<sample>/"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

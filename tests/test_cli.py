@@ -138,3 +138,56 @@ def test_failed_rerun_keeps_the_previous_output(tmp_path: Path) -> None:
     again = run("inspect", damaged, "--out", tmp_path)
     assert again.returncode == 1
     assert (tmp_path / GOOD.stem / "lines.csv").read_bytes() == before
+
+
+# ---------------------------------------------------------------- gbdocs extract
+
+
+def test_extract_writes_every_table_and_the_datapackage(tmp_path: Path) -> None:
+    out = tmp_path / "a77"
+    result = run("extract", SAMPLES_DIR / "A77_28.en.pdf", "--out", out, "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["doc_key"] == "A77/28:en" and summary["pages"] == 10
+    assert summary["rows"]["paragraphs"] == 28 and summary["rows"]["references"] == 44
+    names = ["documents", "paragraphs", "actions", "progress", "figures", "references"]
+    assert sorted(p.name for p in out.iterdir()) == sorted([*(f"{n}.csv" for n in names), "datapackage.json"])
+    from schemas import TABLES
+
+    for name in names:
+        with (out / f"{name}.csv").open(encoding="utf-8", newline="") as f:
+            assert next(csv.reader(f)) == TABLES[name].column_names  # header even when empty
+    package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    assert [r["path"] for r in package["resources"]] == [f"{n}.csv" for n in names]
+    from harness import compare, load_dir, load_expected
+
+    report = compare({t: load_expected("A77_28.en")[t] for t in ("documents", "paragraphs", "references")},
+                     load_dir(out))
+    assert report.ok, report.format()
+
+
+def test_extract_refuses_a_pdf_that_is_not_a_governing_body_document(tmp_path: Path) -> None:
+    import pdfplumber as _  # noqa: F401  (the fixture PDF is written with pypdf below)
+
+    writer = PdfWriter(clone_from=PdfReader(GOOD))
+    # Keep only the last page: body text, no header block, hence no document symbol.
+    while len(writer.pages) > 1:
+        writer.remove_page(0)
+    path = tmp_path / "page5.pdf"
+    with path.open("wb") as f:
+        writer.write(f)
+    result = run("extract", path, "--out", tmp_path / "out")
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"gbdocs: error: {path}: not a governing-body document: " \
+        "no document symbol in the page-1 header"
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("kind", ["empty", "not a pdf", "truncated", "encrypted", "scan"])
+def test_extract_bad_input(tmp_path: Path, bad_inputs, kind: str) -> None:
+    path, reason = bad_inputs[kind]
+    result = run("extract", path, "--out", tmp_path / "out")
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"gbdocs: error: {path}: ") and reason in line
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,74 @@
+"""The small rules the extractors are built from, on the cases that motivated them."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.dates import find_dates, parse_date
+from extractors.numerals import session_number
+from extractors.references import find_references, normalise_symbol
+from extractors.script import join_lines
+
+
+@pytest.mark.parametrize(("lines", "language", "joined"), [
+    (["规划、预算和行政委", "员会第 37 和 38 次会议"], "zh", "规划、预算和行政委员会第 37 和 38 次会议"),
+    (["监测将从 2024-202", "5 双年度开始"], "zh", "监测将从 2024-2025 双年度开始"),
+    (["根据联合国文件 JIU/R", "EP/2021/5 的建议"], "zh", "根据联合国文件 JIU/REP/2021/5 的建议"),
+    (["文件 EB154/33 Add.", "2)。"], "zh", "文件 EB154/33 Add.2)。"),
+    (["the Secretariat", "has implemented"], "en", "the Secretariat has implemented"),
+    (["expected by end-", "2024."], "en", "expected by end-2024."),
+    (["https://www.who.int/about/tracking-secretariat-implementation-", "plan-(sip)-actions (accessed"], "en",
+     "https://www.who.int/about/tracking-secretariat-implementation-plan-(sip)-actions (accessed"),
+    (["(https://example.org/a.pdf,", "accessed 8 April 2024)"], "en",
+     "(https://example.org/a.pdf, accessed 8 April 2024)"),
+])
+def test_wrapped_lines_join_by_script(lines: list[str], language: str, joined: str) -> None:
+    assert join_lines(lines, language)[0] == joined
+
+
+def test_soft_hyphen_is_dropped_only_for_words_the_document_uses() -> None:
+    assert join_lines(["the imple-", "mentation plan"], "en", frozenset({"implementation"}))[0] == \
+        "the implementation plan"
+    assert join_lines(["a well-", "being index"], "en", frozenset())[0] == "a well-being index"
+
+
+def test_cjk_latin_spacing_follows_the_paragraph() -> None:
+    spaced = ["执委会第 154 届会议审议了", "2023 年的报告"]
+    tight = ["2023年1月至2024年4月，实施的行动数量从38项增加到", "81项。"]
+    assert join_lines(spaced, "zh")[0] == "执委会第 154 届会议审议了 2023 年的报告"
+    assert join_lines(tight, "zh")[0] == "2023年1月至2024年4月，实施的行动数量从38项增加到81项。"
+
+
+def test_references_are_found_and_normalised() -> None:
+    text = ("文件 EB154/33、EB154/33 Add1、EB154/33 Add3 Rev.1；文件 154/34 Add.2；EB152(16)号决定；"
+            "决议 WHA76.1；JIU/REP/2021/5；EB152/2023/REC/2；可由 https://www.who.int/x-(sip)-actions "
+            "获取(2024年4月8日访问)。")
+    found = [(r.kind, r.ref, r.ref_text, r.accessed) for r in find_references(text)]
+    assert found == [
+        ("document", "EB154/33", "EB154/33", None),
+        ("document", "EB154/33 Add.1", "EB154/33 Add1", None),
+        ("document", "EB154/33 Add.3 Rev.1", "EB154/33 Add3 Rev.1", None),
+        ("document", "154/34 Add.2", "154/34 Add.2", None),
+        ("decision", "EB152(16)", "EB152(16)", None),
+        ("resolution", "WHA76.1", "WHA76.1", None),
+        ("document", "JIU/REP/2021/5", "JIU/REP/2021/5", None),
+        ("document", "EB152/2023/REC/2", "EB152/2023/REC/2", None),
+        ("url", "https://www.who.int/x-(sip)-actions", "https://www.who.int/x-(sip)-actions", "2024-04-08"),
+    ]
+    assert normalise_symbol("A77/INF./3") == "A77/INF./3"
+
+
+def test_numbers_inside_urls_and_bare_fractions_are_not_symbols() -> None:
+    text = "(https://apps.who.int/iris/handle/10665/366298/x.pdf, accessed 8 April 2024) and 2024/25 和 154/34"
+    assert [(r.kind, r.accessed) for r in find_references(text)] == [("url", "2024-04-08")]
+
+
+def test_dates_and_session_numbers() -> None:
+    assert parse_date("A77/28 2024年4月22日") == "2024-04-22"
+    assert parse_date("EBPBAC25/3 11 January 2017") == "2017-01-11"
+    assert parse_date("31 February 2024") is None
+    assert [d.iso for d in find_dates("2023 年 12 月 31 日 / 31 December 2023")] == ["2023-12-31", "2023-12-31"]
+    assert session_number("第七十七届世界卫生大会") == 77
+    assert session_number("执行委员会规划、预算和行政委员会 第二十五次会议") == 25
+    assert session_number("SEVENTY-SEVENTH WORLD HEALTH ASSEMBLY") == 77
+    assert session_number("EXECUTIVE BOARD 154th session") == 154
