@@ -3,9 +3,10 @@
 Never imports ``pipeline``.
 """
 
-from extractors.layout import Page, TextLine, read_pages
+from extractors.layout import Page, TextLine, read_pages, read_text_pages
 from extractors.pdf import PdfError, PdfInfo, file_sha256, open_pdf, pdf_info
 
 __all__ = [
     "Page", "PdfError", "PdfInfo", "TextLine", "file_sha256", "open_pdf", "pdf_info", "read_pages",
+    "read_text_pages",
 ]

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from statistics import median
 from typing import Any
 
 import pdfplumber
 
+from extractors.pdf import PdfError
 from extractors.script import is_cjk
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
@@ -259,3 +261,15 @@ def read_page(page: pdfplumber.page.Page, number: int) -> Page:
 def read_pages(pdf: pdfplumber.PDF) -> list[Page]:
     """The page model of a whole document."""
     return [read_page(page, i) for i, page in enumerate(pdf.pages, start=1)]
+
+
+def read_text_pages(pdf: pdfplumber.PDF, path: Path | str) -> list[Page]:
+    """The page model, or a PdfError naming ``path`` if the pages cannot be read or carry no
+    text at all (an image-only scan)."""
+    try:
+        pages = read_pages(pdf)
+    except Exception as exc:  # a malformed content stream surfaces only when read
+        raise PdfError(path, f"damaged PDF, page content unreadable ({exc.__class__.__name__}: {exc})") from None
+    if sum(p.n_chars for p in pages) == 0:
+        raise PdfError(path, "no text layer (an image-only scan?): run OCR on it first")
+    return pages

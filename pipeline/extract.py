@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from extractors import PdfError, open_pdf, pdf_info, read_pages
+from extractors import PdfError, open_pdf, pdf_info, read_text_pages
 from extractors.citations import extract_references
 from extractors.document import analyse
 from extractors.metadata import extract_document
@@ -91,12 +91,7 @@ def extract(path: Path | str, password: str | None = None) -> Extraction:
     t0 = time.perf_counter()
     info = pdf_info(path, password)
     with open_pdf(path, password) as pdf:
-        try:
-            pages = read_pages(pdf)
-        except Exception as exc:  # a malformed content stream surfaces only when read
-            raise PdfError(path, f"damaged PDF, page content unreadable ({exc.__class__.__name__}: {exc})") from None
-    if sum(p.n_chars for p in pages) == 0:
-        raise PdfError(path, "no text layer (an image-only scan?): run OCR on it first")
+        pages = read_text_pages(pdf, path)
     t1 = time.perf_counter()
     model = analyse(pages)
     if model.symbol is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from extractors import PdfError, file_sha256, open_pdf, read_pages
+from extractors import file_sha256, open_pdf, read_text_pages
 from extractors.layout import Page, TextLine
 from pipeline.output import atomic_directory, write_csv
 
@@ -64,13 +64,8 @@ def inspect_pdf(
     path = Path(path)
     target = Path(out_dir) / path.stem
     with open_pdf(path, password) as pdf:
-        try:
-            pages = read_pages(pdf)
-        except Exception as exc:  # a malformed content stream surfaces only when read
-            raise PdfError(path, f"damaged PDF, page content unreadable ({exc.__class__.__name__}: {exc})") from None
+        pages = read_text_pages(pdf, path)
         n_chars = sum(p.n_chars for p in pages)
-        if n_chars == 0:
-            raise PdfError(path, "no text layer (an image-only scan?): run OCR on it first")
         with atomic_directory(target) as tmp:
             n_lines = write_csv(tmp / "lines.csv", LINE_COLUMNS,
                                 (_line_row(line) for p in pages for line in p.lines))
