@@ -11,6 +11,7 @@ two CJK characters is not a space).
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,7 +66,8 @@ class Table:
     n_rows: int
     n_cols: int
     cells: tuple[Cell, ...]
-    strategy: str  # how the table was found: "lines" (ruled)
+    strategy: str  # how the table was found: "lines" (a full grid of rules) or "text" (rules
+    #               between rows only; columns from the alignment of the text)
 
     def row(self, index: int) -> list[Cell]:
         return sorted((c for c in self.cells if c.row == index), key=lambda c: c.col)
@@ -205,9 +207,22 @@ def build_lines(chars: list[dict[str, Any]], page: int) -> list[TextLine]:
     return sorted(lines, key=lambda ln: (round(ln.top), ln.x0))
 
 
-def _tables(page: pdfplumber.page.Page, number: int) -> list[Table]:
+def _cells_from_grid(page: pdfplumber.page.Page, number: int, xs: list[float], ys: list[float]) -> list[Cell]:
+    cells: list[Cell] = []
+    for r, (top, bottom) in enumerate(itertools.pairwise(ys)):
+        for k, (left, right) in enumerate(itertools.pairwise(xs)):
+            bbox = (left, top, right, bottom)
+            inner = [c for c in page.chars if _inside(c, bbox, slack=0)]
+            cells.append(Cell(r, k, bbox, tuple(build_lines(inner, number))))
+    return cells
+
+
+def _ruled_tables(page: pdfplumber.page.Page, number: int) -> list[Table]:
+    """Tables with a full grid of rules (pdfplumber's line strategy)."""
     tables: list[Table] = []
     for found in page.find_tables():
+        if len(found.rows) < 2 or max(len(r.cells) for r in found.rows) < 2:
+            continue  # a shaded header row alone is not a table: see _row_ruled_tables
         cells: list[Cell] = []
         n_cols = 0
         for r, row in enumerate(found.rows):
@@ -219,6 +234,49 @@ def _tables(page: pdfplumber.page.Page, number: int) -> list[Table]:
                 cells.append(Cell(r, k, tuple(bbox), tuple(build_lines(inner, number))))
         tables.append(Table(number, tuple(found.bbox), len(found.rows), n_cols, tuple(cells), "lines"))
     return tables
+
+
+def _row_ruled_tables(page: pdfplumber.page.Page, number: int, known: list[Table],
+                      before: tuple[Table, ...] = ()) -> list[Table]:
+    """Tables ruled between rows only: rows from the horizontal rules, columns from how the
+    text lines up (pdfplumber's text strategy inside the ruled region). A table continued
+    from the previous page keeps that page's columns when its own few rows show fewer."""
+    wide = [e for e in page.horizontal_edges if e["x1"] - e["x0"] > 0.4 * page.width]
+    groups: dict[tuple[int, int], set[float]] = {}
+    for e in wide:
+        groups.setdefault((round(e["x0"] / 4), round(e["x1"] / 4)), set()).add(round(e["top"], 1))
+    tables: list[Table] = []
+    for (gx0, gx1), tops in groups.items():
+        ys = sorted(tops)
+        ys = [y for i, y in enumerate(ys) if i == 0 or y - ys[i - 1] > 2]  # double rules count once
+        if len(ys) < 3:
+            continue
+        x0 = min(e["x0"] for e in wide if (round(e["x0"] / 4), round(e["x1"] / 4)) == (gx0, gx1))
+        x1 = max(e["x1"] for e in wide if (round(e["x0"] / 4), round(e["x1"] / 4)) == (gx0, gx1))
+        region = (x0, ys[0], x1, ys[-1])
+        if any(_inside({"x0": x0, "x1": x1, "top": ys[0], "bottom": ys[-1]}, t.bbox, slack=3) for t in known):
+            continue
+        crop = page.crop((x0 - 1, ys[0] - 1, x1 + 1, ys[-1] + 1))
+        found = crop.find_tables({"vertical_strategy": "text", "horizontal_strategy": "lines"})
+        if not found:
+            continue
+        widest = max((row for t in found for row in t.rows), key=lambda row: len(row.cells))
+        starts = sorted(c[0] for c in widest.cells if c is not None)
+        if len(starts) < 2:
+            continue
+        xs = [x0, *starts[1:], x1]
+        for prev in before:
+            same_width = abs(prev.bbox[0] - x0) < 3 and abs(prev.bbox[2] - x1) < 3
+            if prev.strategy == "text" and same_width and prev.n_cols > len(xs) - 1:
+                xs = sorted({c.bbox[0] for c in prev.cells} | {x1})
+        cells = _cells_from_grid(page, number, xs, ys)
+        tables.append(Table(number, region, len(ys) - 1, len(xs) - 1, tuple(cells), "text"))
+    return tables
+
+
+def _tables(page: pdfplumber.page.Page, number: int, before: tuple[Table, ...] = ()) -> list[Table]:
+    ruled = _ruled_tables(page, number)
+    return ruled + _row_ruled_tables(page, number, ruled, before)
 
 
 def _boxes(page: pdfplumber.page.Page, tables: list[Table]) -> list[BBox]:
@@ -242,8 +300,9 @@ def _rules(page: pdfplumber.page.Page) -> list[BBox]:
     ]
 
 
-def read_page(page: pdfplumber.page.Page, number: int) -> Page:
-    tables = _tables(page, number)
+def read_page(page: pdfplumber.page.Page, number: int, before: tuple[Table, ...] = ()) -> Page:
+    """One page; ``before`` are the tables of the previous page (a table may continue)."""
+    tables = _tables(page, number, before)
     boxes = _boxes(page, tables)
     excluded = [t.bbox for t in tables] + boxes
     chars = [c for c in page.chars if not any(_inside(c, box) for box in excluded)]
@@ -260,7 +319,10 @@ def read_page(page: pdfplumber.page.Page, number: int) -> Page:
 
 def read_pages(pdf: pdfplumber.PDF) -> list[Page]:
     """The page model of a whole document."""
-    return [read_page(page, i) for i, page in enumerate(pdf.pages, start=1)]
+    pages: list[Page] = []
+    for i, page in enumerate(pdf.pages, start=1):
+        pages.append(read_page(page, i, pages[-1].tables if pages else ()))
+    return pages
 
 
 def read_text_pages(pdf: pdfplumber.PDF, path: Path | str) -> list[Page]:

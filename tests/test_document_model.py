@@ -45,12 +45,7 @@ def test_variants_extract_identically(variant: str) -> None:
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS))
-def test_variants_cite_the_same_references(variant: str, request) -> None:
-    if variant.endswith("horizontal-rules"):
-        request.applymarker(pytest.mark.xfail(
-            raises=AssertionError, strict=True,
-            reason="a table without vertical rules is read as text lines until the action-table issue "
-                   "adds the text-alignment strategy: JIU/REP/2021/5 wraps inside a cell"))
+def test_variants_cite_the_same_references(variant: str) -> None:
     cols = ["kind", "ref", "ref_text", "in_footnote", "accessed"]
     got = set(map(tuple, extracted(variant).references[cols].astype(str).to_numpy()))
     exp = set(map(tuple, load_expected(VARIANTS[variant])["references"][cols].astype(str).to_numpy()))
