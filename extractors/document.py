@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from extractors.layout import Page, TextLine
 from extractors.references import find_symbol
-from extractors.script import cjk_share, join_lines, strip_bullet, symbol_tokens
+from extractors.script import cjk_share, join_lines, spaced_cjk_latin_ratio, strip_bullet, symbol_tokens
 
 NUMBERED = re.compile(r"^(\d{1,3})[.．]\s+(?=\S)")
 SUBITEM = re.compile(r"^\(([a-z])\)\s+(?=\S)")
@@ -68,6 +68,7 @@ class DocumentModel:
     running: list[TextLine]  # running headers, footers, page numbers (removed)
     symbol: str | None
     known_words: frozenset[str]
+    cjk_latin_spaced: bool = False  # the document's own habit: 2024 年 (True) or 2024年
 
     def join(self, lines: list[TextLine]) -> str:
         return join_lines([ln.text for ln in lines], self.language, self.known_words)[0]
@@ -333,4 +334,5 @@ def analyse(pages: list[Page]) -> DocumentModel:
         pages=pages, language=language, body_size=body_size, header=header, title=title,
         report_by=report_by, blocks=_blocks(body, body_size), footnotes=footnotes,
         running=running, symbol=symbol, known_words=known,
+        cjk_latin_spaced=(spaced_cjk_latin_ratio(all_text) or 0.0) >= 0.5,
     )

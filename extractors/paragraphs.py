@@ -17,6 +17,7 @@ class Part:
     text: str
     starts: list[int]  # offset in text where each line starts
     lines: list[TextLine]
+    kind: str = "text"  # numbered | subitem | bullet | text
 
     def page_at(self, offset: int) -> int:
         index = max(i for i, start in enumerate(self.starts) if start <= offset) if offset >= 0 else 0
@@ -72,7 +73,7 @@ def paragraph_parts(model: DocumentModel) -> list[tuple[ParagraphRecord, list[Pa
             ratio = spaced_cjk_latin_ratio("\n".join(texts))
             spaced = doc_spaced if ratio is None else ratio >= 0.5
             text, starts = join_lines(texts, model.language, model.known_words, spaced)
-            parts.append(Part(text, starts, block.lines))
+            parts.append(Part(text, starts, block.lines, block.kind))
             labels += [(m.label, ln.page) for ln in block.lines for m in ln.markers]
         notes = [_footnote_for(label, page, model.footnotes) for label, page in labels]
         record = ParagraphRecord(

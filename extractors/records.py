@@ -42,3 +42,20 @@ class ReferenceRecord:
     page: int
     in_footnote: bool
     accessed: str | None
+
+
+@dataclass(frozen=True)
+class ActionRecord:
+    action_id: str
+    category: str | None
+    category_key: str | None
+    action: str
+    due_date: str | None
+    due_date_text: str | None
+    status: str | None
+    expected_completion: str | None
+    expected_completion_text: str | None
+    source: str  # table | list
+    page_start: int
+    page_end: int
+    strategy: str  # how its table was found: lines | text | list (not an output column)

@@ -25,8 +25,8 @@ def spaced_cjk_latin_ratio(text: str) -> float | None:
 
     None when the text has no such boundary to learn from.
     """
-    spaced = len(re.findall(r"(?:[\u4e00-\u9fff] [A-Za-z0-9])|(?:[A-Za-z0-9] [\u4e00-\u9fff])", text))
-    tight = len(re.findall(r"(?:[\u4e00-\u9fff][A-Za-z0-9])|(?:[A-Za-z0-9][\u4e00-\u9fff])", text))
+    spaced = len(re.findall(r"(?:[\u4e00-\u9fff] [A-Za-z0-9])|(?:[A-Za-z0-9,;:] [\u4e00-\u9fff])", text))
+    tight = len(re.findall(r"(?:[\u4e00-\u9fff][A-Za-z0-9])|(?:[A-Za-z0-9,;:][\u4e00-\u9fff])", text))
     return None if spaced + tight == 0 else spaced / (spaced + tight)
 
 
@@ -73,9 +73,18 @@ def join_separator(prev: str, nxt: str, language: str, cjk_latin_spaced: bool,
     head, tail = re.search(r"[A-Za-z0-9/().\-]*$", prev), _TOKEN.match(nxt)
     if head and tail and head.group(0) and (head.group(0) + tail.group(0)) in known_words:
         return prev, ""
+    # A word broken without a hyphen in a narrow column (Accountabi|lity): the halves are no
+    # words of the document, the whole is.
+    wa, wb = re.search(r"[A-Za-z]+$", prev), re.match(r"[a-z]+", nxt)
+    if wa and wb and (wa.group(0) + wb.group(0)).lower() in known_words:
+        glued = prev[: wa.start()].endswith(("/", "-"))  # accountability/over|sight
+        if glued or (wa.group(0).lower() not in known_words and wb.group(0) not in known_words):
+            return prev, ""
     if is_cjk(a) or is_cjk(b):
         latin_side = b if is_cjk(a) else a
-        if _LATIN_WORD.match(latin_side):
+        if _LATIN_WORD.match(latin_side) or (a in ",;:" and is_cjk(b)):
+            # 2024 年 / 审查, 确定: Chinese text that spaces its Latin (or its half-width
+            # punctuation) does so at a line break too.
             return prev, " " if cjk_latin_spaced else ""
         return prev, ""
     if language == "zh":

@@ -12,10 +12,12 @@ from pathlib import Path
 import pandas as pd
 
 from extractors import PdfError, open_pdf, pdf_info, read_text_pages
+from extractors.actions import extract_actions
 from extractors.citations import extract_references
 from extractors.document import analyse
 from extractors.metadata import extract_document
 from extractors.paragraphs import extract_paragraphs
+from extractors.records import ActionRecord
 from pipeline.frames import to_frame
 from schemas import TABLES, table_schema
 
@@ -32,6 +34,8 @@ class Extraction:
     figures: pd.DataFrame
     references: pd.DataFrame
     seconds: dict[str, float] = field(default_factory=dict)
+    # How each action table was found: {first page: "lines" | "text"}; "list" for action lists.
+    strategies: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def doc_key(self) -> str:
@@ -81,6 +85,13 @@ def datapackage(encoding: str = "utf-8") -> dict[str, object]:
     }
 
 
+def _strategies(actions: list[ActionRecord]) -> dict[str, list[int]]:
+    pages: dict[str, set[int]] = {}
+    for a in actions:
+        pages.setdefault(a.strategy, set()).update(range(a.page_start, a.page_end + 1))
+    return {k: sorted(v) for k, v in pages.items()}
+
+
 def extract(path: Path | str, password: str | None = None) -> Extraction:
     """Extract every table of one governing-body PDF.
 
@@ -99,6 +110,7 @@ def extract(path: Path | str, password: str | None = None) -> Extraction:
     document = extract_document(model, info)
     paragraphs = extract_paragraphs(model)
     references = extract_references(model)
+    actions = extract_actions(model)
     t2 = time.perf_counter()
     keys = {"doc_key": f"{document.symbol}:{document.language}", "symbol": document.symbol,
             "language": document.language}
@@ -106,9 +118,10 @@ def extract(path: Path | str, password: str | None = None) -> Extraction:
         source=path,
         documents=to_frame(TABLES["documents"], [document], keys),
         paragraphs=to_frame(TABLES["paragraphs"], paragraphs, keys),
-        actions=to_frame(TABLES["actions"], [], keys),
+        actions=to_frame(TABLES["actions"], actions, keys),
         progress=to_frame(TABLES["progress"], [], keys),
         figures=to_frame(TABLES["figures"], [], keys),
         references=to_frame(TABLES["references"], references, keys),
         seconds={"read": t1 - t0, "extract": t2 - t1},
+        strategies=_strategies(actions),
     )
