@@ -22,15 +22,14 @@ from extractors.records import ActionRecord
 from extractors.script import is_cjk, join_lines, spaced_cjk_latin_ratio
 from schemas.vocabularies import category_key
 
-# Header names per column role, compared without spaces and case; checked in this order.
-ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("action_id", ("编号", "行动编号", "no", "no.", "id", "actionid", "actionno.", "ref.", "number")),
-    ("due", ("初步预计到期日", "预计到期日", "到期日", "截止日期", "initialexpectedduedate",
-             "expectedduedate", "duedate", "deadline", "initialduedate")),
-    ("status", ("最新情况", "进展情况", "现况", "update", "status", "progress", "latestupdate",
-                "statusupdate", "progressupdate")),
-    ("category", ("类别", "类型", "category", "type")),
-    ("action", ("行动", "行动内容", "action", "actions", "description")),
+# Header names per column role, matched without spaces and case, in this order (the
+# due-date header is printed 初步预计到期日, 初步预计到日期, Initial expected due date ...).
+ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("action_id", re.compile(r"^(编号|行动编号|序号|no\.?|id|actionid|actionno\.?|ref\.?|number)$")),
+    ("due", re.compile(r"(到期|截止|预计.*日期|due|deadline)")),
+    ("status", re.compile(r"(最新情况|进展|现况|状况|update|status|progress)")),
+    ("category", re.compile(r"^(类别|类型|category|type)$")),
+    ("action", re.compile(r"^(行动|行动内容|action|actions|description)$")),
 )
 LIST_INTRO = re.compile(r"(行动|actions?\b)[^：:]*[：:]\s*$", re.IGNORECASE)
 LEAD_TERM = re.compile(r"^(.{1,40}?)(?:。|\.\s)")
@@ -46,8 +45,8 @@ def header_roles(cells: list[Cell]) -> dict[str, int] | None:
     roles: dict[str, int] = {}
     for cell in cells:
         name = _norm("".join(ln.text for ln in cell.lines))
-        for role, names in ROLES:
-            if role not in roles and name in names:
+        for role, pattern in ROLES:
+            if role not in roles and pattern.search(name):
                 roles[role] = cell.col
                 break
     if {"action_id", "action"} <= roles.keys() and len(roles) >= 3:

@@ -92,7 +92,7 @@ def extract(file: Path, out_dir: Path | None, password: str | None, bom: bool, a
     is empty), and OUT/datapackage.json describing them.
 
     \b
-    Tables filled so far: documents, paragraphs, references. A file that cannot be read
+    Tables filled so far: documents, paragraphs, references, actions. A file that cannot be read
     (not a PDF, truncated, encrypted, no text layer, not a governing-body document) is
     reported on one line; nothing is written for it.
     """
@@ -109,11 +109,16 @@ def extract(file: Path, out_dir: Path | None, password: str | None, bom: bool, a
     pages = int(result.documents.pages.iloc[0])
     if as_json:
         click.echo(json.dumps({"file": str(file), "doc_key": result.doc_key, "out": str(out), "pages": pages,
-                               "rows": counts, "seconds": round(sum(result.seconds.values()), 3)},
+                               "rows": counts, "action_sources": result.strategies,
+                               "seconds": round(sum(result.seconds.values()), 3)},
                               ensure_ascii=False, indent=2))
     elif not quiet:
         rows = ", ".join(f"{n} {name}" for name, n in counts.items())
         click.echo(f"{file}: {result.doc_key}, {pages} pages -> {out}/ ({rows})")
+        for strategy, on_pages in result.strategies.items():
+            how = {"lines": "ruled table", "text": "table ruled between rows (columns from text alignment)",
+                   "list": "bulleted list"}[strategy]
+            click.echo(f"  actions found in a {how} on page(s) {', '.join(map(str, on_pages))}")
 
 
 def main() -> None:
