@@ -110,7 +110,8 @@ def _paragraphs(pieces: list[_Piece], pitch: float) -> list[list[TextLine]]:
     """
     paras: list[list[TextLine]] = []
     for n, piece in enumerate(pieces):
-        right = piece.bbox[2]
+        # The text's own right edge (its widest line), not the cell's, which has padding.
+        right = max(ln.x1 for ln in piece.lines) if len(piece.lines) > 1 else piece.bbox[2]
         for i, line in enumerate(piece.lines):
             if not paras:
                 paras.append([line])

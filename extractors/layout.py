@@ -274,9 +274,80 @@ def _row_ruled_tables(page: pdfplumber.page.Page, number: int, known: list[Table
     return tables
 
 
+def _header_rows(lines: list[TextLine]) -> list[list[TextLine]]:
+    """Rows of three or more short bold pieces of text side by side: column headers."""
+    rows: dict[int, list[TextLine]] = {}
+    for ln in lines:
+        rows.setdefault(round(ln.top), []).append(ln)
+    return [sorted(row, key=lambda ln: ln.x0) for _, row in sorted(rows.items())
+            if len(row) >= 3 and all(ln.bold and len(ln.text) <= 40 for ln in row)]
+
+
+def _unruled_tables(page: pdfplumber.page.Page, number: int, known: list[Table],
+                    before: tuple[Table, ...]) -> list[Table]:
+    """Tables with no rules at all, found from their header row of bold column names.
+
+    The header band is the bold lines around that row; the table runs down while the text
+    keeps the table's type size. A column starts where the first words of many lines line
+    up, left of its (centred) header name; a row starts where the first column has text
+    after a gap, so a row cut by the page break shows up as a row with an empty first cell.
+    """
+    taken = [t.bbox for t in known]
+    chars = [c for c in page.chars if not any(_inside(c, box) for box in taken)]
+    lines = build_lines(chars, number)
+    tables: list[Table] = []
+    for header in _header_rows(lines):
+        if any(_inside({"x0": ln.x0, "x1": ln.x1, "top": ln.top, "bottom": ln.bottom}, box) for box in taken
+               for ln in header):
+            continue
+        size = median(ln.size for ln in header)
+        band = [ln for ln in lines if ln.bold and abs(ln.size - size) < 0.5
+                and header[0].top - 3 * size < ln.top < header[0].bottom + 3 * size]
+        top, head_bottom = min(ln.top for ln in band), max(ln.bottom for ln in band)
+        below = [ln for ln in lines if ln.top > head_bottom]
+        if not below:
+            continue
+        text_size = below[0].size
+        body: list[TextLine] = []
+        stops = [r[1] for r in _rules(page) if r[1] > head_bottom]
+        for ln in below:
+            if abs(ln.size - text_size) > 0.5 or (stops and ln.top > min(stops)):
+                break
+            body.append(ln)
+        if len(body) < 2:
+            continue
+        x0 = min(min(ln.x0 for ln in band), min(ln.x0 for ln in body)) - 1
+        x1 = max(max(ln.x1 for ln in band), max(ln.x1 for ln in body)) + 1
+        bottom = max(ln.bottom for ln in body) + 1
+        words = page.crop((x0, head_bottom + 0.5, x1, bottom)).extract_words()
+        lefts = Counter(round(w["x0"]) for w in words)
+        xs = [x0]
+        for seg in header[1:]:
+            edges = {x: n for x, n in lefts.items() if xs[-1] + size < x <= seg.x0 + 1}
+            xs.append(float(max(edges, key=lambda x: (edges[x], -x))) - 0.5 if edges else seg.x0)
+        xs.append(x1)
+        for prev in before:
+            if prev.strategy == "text" and abs(prev.bbox[0] - x0) < 3 and abs(prev.bbox[2] - x1) < 3 \
+                    and prev.n_cols == len(xs) - 1:
+                xs = sorted({c.bbox[0] for c in prev.cells} | {x1})
+        ys = [top - 1, head_bottom + 0.5]
+        first_col = [ln for ln in body if ln.x0 < xs[1] - 1]
+        steps = [b.top - a.top for a, b in itertools.pairwise(body) if b.top > a.top]
+        pitch = median(steps) if steps else 1.5 * size
+        for a, b in itertools.pairwise([None, *first_col]):
+            if b is not None and (a is None or b.top - a.top > 1.2 * pitch) and b.top - 0.5 > ys[-1]:
+                ys.append(b.top - 0.5)
+        ys.append(bottom)
+        cells = _cells_from_grid(page, number, xs, ys)
+        tables.append(Table(number, (x0, top - 1, x1, bottom), len(ys) - 1, len(xs) - 1, tuple(cells), "text"))
+        taken.append((x0, top - 1, x1, bottom))
+    return tables
+
+
 def _tables(page: pdfplumber.page.Page, number: int, before: tuple[Table, ...] = ()) -> list[Table]:
     ruled = _ruled_tables(page, number)
-    return ruled + _row_ruled_tables(page, number, ruled, before)
+    ruled += _row_ruled_tables(page, number, ruled, before)
+    return ruled + _unruled_tables(page, number, ruled, before)
 
 
 def _boxes(page: pdfplumber.page.Page, tables: list[Table]) -> list[BBox]:

@@ -47,7 +47,7 @@ class Layout:
     font_en_heading: str = "Liberation Sans"
     body_pt: float = 11.0
     table_pt: float = 9.0
-    rules: str = "grid"  # grid | horizontal
+    rules: str = "grid"  # grid | horizontal | none
     landscape_annex: bool = False
 
 
@@ -84,9 +84,12 @@ STANDARD: list[Variant] = [
             Layout(page="letter", font_en="DejaVu Serif", font_en_heading="DejaVu Sans", body_pt=10.5)),
     Variant("EBPBAC25_3.zh", "variants/EBPBAC25_3.zh.letter-sans.pdf",
             Layout(page="letter", font_zh="Noto Sans CJK SC", body_pt=10.0)),
-    # Annex layouts a real document could have: rules between rows only; a landscape annex.
+    # Table layouts a real document could have: rules between rows only; a landscape annex;
+    # no rules at all.
     Variant("A77_28.zh", "variants/A77_28.zh.horizontal-rules.pdf", Layout(rules="horizontal")),
     Variant("A77_28.en", "variants/A77_28.en.landscape-annex.pdf", Layout(landscape_annex=True)),
+    Variant("A77_28.en", "variants/A77_28.en.unruled.pdf", Layout(rules="none")),
+    Variant("A77_28.zh", "variants/A77_28.zh.unruled.pdf", Layout(rules="none")),
 ]
 
 
@@ -348,7 +351,8 @@ def build_fodt(src: Source, layout: Layout) -> str:
   <style:table-cell-properties fo:padding="0.1cm" {_cell_borders(layout.rules, line)}/>
  </style:style>
  <style:style style:name="CellHeadBox" style:family="table-cell">
-  <style:table-cell-properties fo:padding="0.1cm" fo:background-color="#d9d9d9"
+  <style:table-cell-properties fo:padding="0.1cm"
+    fo:background-color="{"transparent" if layout.rules == "none" else "#d9d9d9"}"
     {_cell_borders(layout.rules, line)}/>
  </style:style>
 </office:automatic-styles>
@@ -384,6 +388,8 @@ def _cell_borders(rules: str, line: str) -> str:
         return f'fo:border="{line}"'
     if rules == "horizontal":
         return f'fo:border-top="{line}" fo:border-bottom="{line}" fo:border-left="none" fo:border-right="none"'
+    if rules == "none":
+        return 'fo:border="none"'
     raise ValueError(f"unknown table rules {rules!r}")
 
 
@@ -526,7 +532,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--page", choices=sorted(PAGE_SIZES_CM), default="a4")
     ap.add_argument("--font-zh")
     ap.add_argument("--font-en")
-    ap.add_argument("--rules", choices=["grid", "horizontal"], default="grid")
+    ap.add_argument("--rules", choices=["grid", "horizontal", "none"], default="grid")
     ap.add_argument("--landscape-annex", action="store_true")
     ap.add_argument("--fodt", action="store_true", help="write the FODT next to the PDF too")
     ap.add_argument("--variants", action="store_true",

@@ -19,6 +19,9 @@ VARIANTS = {
     # The two layouts the action-table issue asks for: exact, page numbers aside.
     "A77_28.zh.horizontal-rules": ("A77_28.zh", "text", True),
     "A77_28.en.landscape-annex": ("A77_28.en", "lines", True),
+    # No rules at all: found from the bold header row, columns from text alignment.
+    "A77_28.en.unruled": ("A77_28.en", "text", True),
+    "A77_28.zh.unruled": ("A77_28.zh", "text", True),
     # Other fonts and page sizes: exact up to spaces next to Chinese characters (see below).
     "A77_28.zh.wqy": ("A77_28.zh", "lines", False),
     "A77_28.zh.letter-sans": ("A77_28.zh", "lines", False),

@@ -20,6 +20,8 @@ VARIANTS = {
     "A77_28.zh.horizontal-rules": "A77_28.zh",
     "A77_28.en.letter-dejavu": "A77_28.en",
     "A77_28.en.landscape-annex": "A77_28.en",
+    "A77_28.en.unruled": "A77_28.en",
+    "A77_28.zh.unruled": "A77_28.zh",
     "EBPBAC25_3.en.letter-dejavu": "EBPBAC25_3.en",
     "EBPBAC25_3.zh.letter-sans": "EBPBAC25_3.zh",
 }
