@@ -283,7 +283,7 @@ def _header_rows(lines: list[TextLine]) -> list[list[TextLine]]:
             if len(row) >= 3 and all(ln.bold and len(ln.text) <= 40 for ln in row)]
 
 
-def _unruled_tables(page: pdfplumber.page.Page, number: int, known: list[Table],
+def _unruled_tables(page: pdfplumber.page.Page, number: int, lines: list[TextLine],
                     before: tuple[Table, ...]) -> list[Table]:
     """Tables with no rules at all, found from their header row of bold column names.
 
@@ -292,13 +292,10 @@ def _unruled_tables(page: pdfplumber.page.Page, number: int, known: list[Table],
     up, left of its (centred) header name; a row starts where the first column has text
     after a gap, so a row cut by the page break shows up as a row with an empty first cell.
     """
-    taken = [t.bbox for t in known]
-    chars = [c for c in page.chars if not any(_inside(c, box) for box in taken)]
-    lines = build_lines(chars, number)
+    taken: list[BBox] = []
     tables: list[Table] = []
     for header in _header_rows(lines):
-        if any(_inside({"x0": ln.x0, "x1": ln.x1, "top": ln.top, "bottom": ln.bottom}, box) for box in taken
-               for ln in header):
+        if any(_line_inside(ln, box) for box in taken for ln in header):
             continue
         size = median(ln.size for ln in header)
         band = [ln for ln in lines if ln.bold and abs(ln.size - size) < 0.5
@@ -344,10 +341,8 @@ def _unruled_tables(page: pdfplumber.page.Page, number: int, known: list[Table],
     return tables
 
 
-def _tables(page: pdfplumber.page.Page, number: int, before: tuple[Table, ...] = ()) -> list[Table]:
-    ruled = _ruled_tables(page, number)
-    ruled += _row_ruled_tables(page, number, ruled, before)
-    return ruled + _unruled_tables(page, number, ruled, before)
+def _line_inside(line: TextLine, box: BBox) -> bool:
+    return _inside({"x0": line.x0, "x1": line.x1, "top": line.top, "bottom": line.bottom}, box)
 
 
 def _boxes(page: pdfplumber.page.Page, tables: list[Table]) -> list[BBox]:
@@ -373,15 +368,21 @@ def _rules(page: pdfplumber.page.Page) -> list[BBox]:
 
 def read_page(page: pdfplumber.page.Page, number: int, before: tuple[Table, ...] = ()) -> Page:
     """One page; ``before`` are the tables of the previous page (a table may continue)."""
-    tables = _tables(page, number, before)
+    tables = _ruled_tables(page, number)
+    tables += _row_ruled_tables(page, number, tables, before)
     boxes = _boxes(page, tables)
     excluded = [t.bbox for t in tables] + boxes
     chars = [c for c in page.chars if not any(_inside(c, box) for box in excluded)]
+    lines = build_lines(chars, number)
+    unruled = _unruled_tables(page, number, lines, before)
+    if unruled:
+        lines = [ln for ln in lines if not any(_line_inside(ln, t.bbox) for t in unruled)]
+        tables += unruled
     return Page(
         number=number,
         width=float(page.width),
         height=float(page.height),
-        lines=tuple(build_lines(chars, number)),
+        lines=tuple(lines),
         tables=tuple(tables),
         boxes=tuple(boxes),
         rules=tuple(_rules(page)),
