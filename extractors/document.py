@@ -71,7 +71,10 @@ class DocumentModel:
     cjk_latin_spaced: bool = False  # the document's own habit: 2024 年 (True) or 2024年
 
     def join(self, lines: list[TextLine]) -> str:
-        return join_lines([ln.text for ln in lines], self.language, self.known_words)[0]
+        return self.join_texts([ln.text for ln in lines])
+
+    def join_texts(self, texts: list[str]) -> str:
+        return join_lines(texts, self.language, self.known_words)[0]
 
 
 def _body_size(pages: list[Page]) -> float:

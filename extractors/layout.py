@@ -274,13 +274,33 @@ def _row_ruled_tables(page: pdfplumber.page.Page, number: int, known: list[Table
     return tables
 
 
-def _header_rows(lines: list[TextLine]) -> list[list[TextLine]]:
-    """Rows of three or more short bold pieces of text side by side: column headers."""
+def _pieces(chars: list[dict[str, Any]], gap: float) -> list[list[dict[str, Any]]]:
+    """Characters of one row split where the horizontal gap exceeds ``gap``."""
+    pieces: list[list[dict[str, Any]]] = []
+    for c in sorted((c for c in chars if c["text"].strip()), key=lambda c: c["x0"]):
+        if pieces and c["x0"] - pieces[-1][-1]["x1"] <= gap:
+            pieces[-1].append(c)
+        else:
+            pieces.append([c])
+    return pieces
+
+
+def _header_rows(page: pdfplumber.page.Page, lines: list[TextLine]) -> list[list[TextLine]]:
+    """Rows of short bold text falling apart into three or more pieces: column headers."""
     rows: dict[int, list[TextLine]] = {}
     for ln in lines:
         rows.setdefault(round(ln.top), []).append(ln)
-    return [sorted(row, key=lambda ln: ln.x0) for _, row in sorted(rows.items())
-            if len(row) >= 3 and all(ln.bold and len(ln.text) <= 40 for ln in row)]
+    found = []
+    for _, row in sorted(rows.items()):
+        if not all(ln.bold for ln in row) or sum(len(ln.text) for ln in row) > 150:
+            continue
+        size = median(ln.size for ln in row)
+        top, bottom = min(ln.top for ln in row), max(ln.bottom for ln in row)
+        chars = [c for c in page.chars if top - 1 <= c["top"] and c["bottom"] <= bottom + 1
+                 and any(ln.x0 - 1 <= c["x0"] <= ln.x1 + 1 for ln in row)]
+        if len(_pieces(chars, 0.8 * size)) >= 3:
+            found.append(sorted(row, key=lambda ln: ln.x0))
+    return found
 
 
 def _unruled_tables(page: pdfplumber.page.Page, number: int, lines: list[TextLine],
@@ -294,7 +314,7 @@ def _unruled_tables(page: pdfplumber.page.Page, number: int, lines: list[TextLin
     """
     taken: list[BBox] = []
     tables: list[Table] = []
-    for header in _header_rows(lines):
+    for header in _header_rows(page, lines):
         if any(_line_inside(ln, box) for box in taken for ln in header):
             continue
         size = median(ln.size for ln in header)
@@ -316,23 +336,52 @@ def _unruled_tables(page: pdfplumber.page.Page, number: int, lines: list[TextLin
         x0 = min(min(ln.x0 for ln in band), min(ln.x0 for ln in body)) - 1
         x1 = max(max(ln.x1 for ln in band), max(ln.x1 for ln in body)) + 1
         bottom = max(ln.bottom for ln in body) + 1
+        # Column names may wrap over several lines: a column is a run of header words that
+        # overlap on the x axis; columns are separated by clear gaps.
+        spans: list[list[float]] = []
+        for w in sorted(page.crop((x0, top - 1, x1, head_bottom + 0.5)).extract_words(), key=lambda w: w["x0"]):
+            if spans and w["x0"] < spans[-1][1] + 0.6 * size:
+                spans[-1][1] = max(spans[-1][1], w["x1"])
+            else:
+                spans.append([w["x0"], w["x1"]])
+        if len(spans) < 3:
+            continue
         words = page.crop((x0, head_bottom + 0.5, x1, bottom)).extract_words()
         lefts = Counter(round(w["x0"]) for w in words)
         xs = [x0]
-        for seg in header[1:]:
-            edges = {x: n for x, n in lefts.items() if xs[-1] + size < x <= seg.x0 + 1}
-            xs.append(float(max(edges, key=lambda x: (edges[x], -x))) - 0.5 if edges else seg.x0)
+        for span in spans[1:]:
+            edges = {x: n for x, n in lefts.items() if xs[-1] + size < x <= span[0] + 1}
+            xs.append(float(max(edges, key=lambda x: (edges[x], -x))) - 0.5 if edges else span[0])
         xs.append(x1)
         for prev in before:
             if prev.strategy == "text" and abs(prev.bbox[0] - x0) < 3 and abs(prev.bbox[2] - x1) < 3 \
                     and prev.n_cols == len(xs) - 1:
                 xs = sorted({c.bbox[0] for c in prev.cells} | {x1})
+        # The table ends at the first line of running text across its columns (a table
+        # note, the next paragraph): no column gap anywhere in it.
+        for i, ln in enumerate(body):
+            row_chars = [c for c in page.chars if abs(c["top"] - ln.top) < 0.3 * ln.size and x0 <= c["x0"] <= x1]
+            pieces = _pieces(row_chars, 1.0 * ln.size)
+            if len(pieces) == 1 and pieces[0][0]["x0"] < xs[1] - 1 and pieces[0][-1]["x1"] > xs[2] + 1:
+                body = body[:i]
+                break
+        if len(body) < 2:
+            continue
+        bottom = max(ln.bottom for ln in body) + 1
         ys = [top - 1, head_bottom + 0.5]
         first_col = [ln for ln in body if ln.x0 < xs[1] - 1]
         steps = [b.top - a.top for a, b in itertools.pairwise(body) if b.top > a.top]
         pitch = median(steps) if steps else 1.5 * size
+        region_chars = [c for c in page.chars if x0 <= c["x0"] and c["x1"] <= x1 and head_bottom < c["top"] < bottom]
+
         for a, b in itertools.pairwise([None, *first_col]):
-            if b is not None and (a is None or b.top - a.top > 1.2 * pitch) and b.top - 0.5 > ys[-1]:
+            if b is None or b.top - 0.5 <= ys[-1]:
+                continue
+            # Other columns starting a line at the same height make it a new row, not the
+            # first cell wrapping onto its next line.
+            row_aligned = any(c["x0"] >= xs[1] and abs(c["top"] - b.top) < 0.3 * b.size and c["text"].strip()
+                              for c in region_chars)
+            if a is None or b.top - a.top > 1.2 * pitch or row_aligned:
                 ys.append(b.top - 0.5)
         ys.append(bottom)
         cells = _cells_from_grid(page, number, xs, ys)

@@ -59,3 +59,16 @@ class ActionRecord:
     page_start: int
     page_end: int
     strategy: str  # how its table was found: lines | text | list (not an output column)
+
+
+@dataclass(frozen=True)
+class ProgressRecord:
+    as_of: str
+    report_symbol: str | None
+    total: int
+    implemented: int
+    ongoing: int
+    pct_implemented: float
+    pct_ongoing: float
+    note: str | None
+    page: int

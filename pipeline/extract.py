@@ -17,6 +17,7 @@ from extractors.citations import extract_references
 from extractors.document import analyse
 from extractors.metadata import extract_document
 from extractors.paragraphs import extract_paragraphs
+from extractors.progress import extract_progress
 from extractors.records import ActionRecord
 from pipeline.frames import to_frame
 from schemas import TABLES, table_schema
@@ -111,6 +112,7 @@ def extract(path: Path | str, password: str | None = None) -> Extraction:
     paragraphs = extract_paragraphs(model)
     references = extract_references(model)
     actions = extract_actions(model)
+    progress = extract_progress(model)
     t2 = time.perf_counter()
     keys = {"doc_key": f"{document.symbol}:{document.language}", "symbol": document.symbol,
             "language": document.language}
@@ -119,7 +121,7 @@ def extract(path: Path | str, password: str | None = None) -> Extraction:
         documents=to_frame(TABLES["documents"], [document], keys),
         paragraphs=to_frame(TABLES["paragraphs"], paragraphs, keys),
         actions=to_frame(TABLES["actions"], actions, keys),
-        progress=to_frame(TABLES["progress"], [], keys),
+        progress=to_frame(TABLES["progress"], progress, keys),
         figures=to_frame(TABLES["figures"], [], keys),
         references=to_frame(TABLES["references"], references, keys),
         seconds={"read": t1 - t0, "extract": t2 - t1},

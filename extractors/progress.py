@@ -1,0 +1,111 @@
+"""The ``progress`` table: rows of a progress table (how many actions, how many implemented
+and ongoing, as of which report), with the table notes their markers (96*, 15**) point to."""
+
+from __future__ import annotations
+
+import re
+
+from extractors.dates import MONTHS
+from extractors.document import DocumentModel
+from extractors.layout import Cell, Table
+from extractors.records import ProgressRecord
+from extractors.references import find_symbol
+
+ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("pct_implemented", re.compile(r"(已结束.*占比|已落实.*(占比|百分比)|share.*closed|(%|percent).*implemented)")),
+    ("pct_ongoing", re.compile(r"(尚未结束.*占比|正在进行.*(占比|百分比)|share.*(open|ongoing)|(%|percent).*ongoing)")),
+    ("as_of", re.compile(r"(日期|date)")),
+    ("total", re.compile(r"(行动数量|行动总数|numberofactions|totalactions|^total$)")),
+    ("implemented", re.compile(r"(已落实|已实施|已完成|^implemented$|^closed$|^completed$)")),
+    ("ongoing", re.compile(r"(正在进行|进行中|尚未结束|^ongoing$|^open$|inprogress)")),
+)
+NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%|％)?\s*(\*{0,3})\s*$")
+ZH_MONTH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
+EN_MONTH = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November"
+                      r"|December)\s+(\d{4})\b", re.IGNORECASE)
+NOTE = re.compile(r"^(\*{1,3})\s*(?=\S)")
+
+
+def _text(cell: Cell | None, model: DocumentModel) -> str:
+    return model.join(list(cell.lines)) if cell and cell.lines else ""
+
+
+def header_roles(cells: list[Cell], model: DocumentModel) -> dict[str, int] | None:
+    roles: dict[str, int] = {}
+    for cell in cells:
+        name = re.sub(r"\s+", "", _text(cell, model)).lower()
+        for role, pattern in ROLES:
+            if role not in roles and pattern.search(name):
+                roles[role] = cell.col
+                break
+    needed = {"as_of", "total", "implemented", "ongoing"}
+    return roles if needed <= roles.keys() else None
+
+
+def _month(text: str) -> str | None:
+    m = ZH_MONTH.search(text)
+    if m:
+        return f"{m.group(1)}-{int(m.group(2)):02d}"
+    m = EN_MONTH.search(text)
+    return f"{m.group(2)}-{MONTHS[m.group(1).lower()]:02d}" if m else None
+
+
+def _notes(model: DocumentModel, after_page: int) -> dict[str, str]:
+    """Table notes (``* ...``) in the small print on the table's page or the next one."""
+    notes: dict[str, list[str]] = {}
+    current: str | None = None
+    for block in model.blocks:
+        if block.kind != "small" or not after_page <= block.page <= after_page + 1:
+            continue
+        for line in block.lines:
+            m = NOTE.match(line.text)
+            if m:
+                current = m.group(1)
+                notes[current] = [line.text[m.end():]]
+            elif current:
+                notes[current].append(line.text)
+    return {marker: model.join_texts(parts) for marker, parts in notes.items()}
+
+
+def _table_rows(table: Table, roles: dict[str, int], model: DocumentModel) -> list[tuple[dict[str, str], int]]:
+    rows = []
+    for r in range(1, table.n_rows):
+        cells = {c.col: c for c in table.row(r)}
+        texts = {role: _text(cells.get(col), model) for role, col in roles.items()}
+        if any(texts.values()):
+            rows.append((texts, table.page))
+    return rows
+
+
+def extract_progress(model: DocumentModel) -> list[ProgressRecord]:
+    records: list[ProgressRecord] = []
+    for page in model.pages:
+        for table in page.tables:
+            roles = header_roles(table.row(0), model)
+            if roles is None:
+                continue
+            notes = _notes(model, table.page)
+            for texts, row_page in _table_rows(table, roles, model):
+                as_of = _month(texts["as_of"])
+                values: dict[str, float] = {}
+                markers: list[str] = []
+                for role in ("total", "implemented", "ongoing", "pct_implemented", "pct_ongoing"):
+                    m = NUMBER.match(texts.get(role, ""))
+                    if m:
+                        values[role] = float(m.group(1))
+                        if m.group(3):
+                            markers.append(m.group(3))
+                if as_of is None or not {"total", "implemented", "ongoing"} <= values.keys():
+                    continue  # not a data row (a sub-header or a totals line without a date)
+                total, done, ongoing = (int(values[k]) for k in ("total", "implemented", "ongoing"))
+                note = "\n".join(notes[m] for m in markers if m in notes) or None
+                records.append(ProgressRecord(
+                    as_of=as_of,
+                    report_symbol=find_symbol(texts["as_of"]),
+                    total=total, implemented=done, ongoing=ongoing,
+                    pct_implemented=values.get("pct_implemented", round(100 * done / total) if total else 0.0),
+                    pct_ongoing=values.get("pct_ongoing", round(100 * ongoing / total) if total else 0.0),
+                    note=note,
+                    page=row_page,
+                ))
+    return records
