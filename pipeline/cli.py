@@ -92,7 +92,7 @@ def extract(file: Path, out_dir: Path | None, password: str | None, bom: bool, a
     is empty), and OUT/datapackage.json describing them.
 
     \b
-    Tables filled so far: documents, paragraphs, references, actions. A file that cannot be read
+    Tables filled so far: documents, paragraphs, references, actions, progress. A file that cannot be read
     (not a PDF, truncated, encrypted, no text layer, not a governing-body document) is
     reported on one line; nothing is written for it.
     """
