@@ -72,3 +72,15 @@ class ProgressRecord:
     pct_ongoing: float
     note: str | None
     page: int
+
+
+@dataclass(frozen=True)
+class FigureRecord:
+    paragraph: str
+    page: int
+    value: float
+    unit: str
+    measure: str
+    qualifier: str
+    text: str
+    sentence: str

@@ -15,6 +15,7 @@ from extractors import PdfError, open_pdf, pdf_info, read_text_pages
 from extractors.actions import extract_actions
 from extractors.citations import extract_references
 from extractors.document import analyse
+from extractors.figures import extract_figures
 from extractors.metadata import extract_document
 from extractors.paragraphs import extract_paragraphs
 from extractors.progress import extract_progress
@@ -113,6 +114,7 @@ def extract(path: Path | str, password: str | None = None) -> Extraction:
     references = extract_references(model)
     actions = extract_actions(model)
     progress = extract_progress(model)
+    figures = extract_figures(model)
     t2 = time.perf_counter()
     keys = {"doc_key": f"{document.symbol}:{document.language}", "symbol": document.symbol,
             "language": document.language}
@@ -122,7 +124,7 @@ def extract(path: Path | str, password: str | None = None) -> Extraction:
         paragraphs=to_frame(TABLES["paragraphs"], paragraphs, keys),
         actions=to_frame(TABLES["actions"], actions, keys),
         progress=to_frame(TABLES["progress"], progress, keys),
-        figures=to_frame(TABLES["figures"], [], keys),
+        figures=to_frame(TABLES["figures"], figures, keys),
         references=to_frame(TABLES["references"], references, keys),
         seconds={"read": t1 - t0, "extract": t2 - t1},
         strategies=_strategies(actions),

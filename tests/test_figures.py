@@ -1,0 +1,118 @@
+"""Figures in prose: the samples and variants, zh/en agreement, what is never a figure, and
+the patterns on the cases DESIGN.md names."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cache
+
+import pandas as pd
+import pytest
+
+from extractors.dates import find_dates
+from extractors.figures import _figures_in, _part_of_measures
+from extractors.paragraphs import Part
+from extractors.references import find_references
+from harness import SAMPLES_DIR, load_expected
+from pipeline import Extraction, extract
+
+VARIANTS = ["A77_28.zh.letter-sans", "A77_28.zh.wqy", "A77_28.zh.horizontal-rules", "A77_28.zh.unruled",
+            "A77_28.en.letter-dejavu", "A77_28.en.landscape-annex", "A77_28.en.unruled",
+            "EBPBAC25_3.zh.letter-sans", "EBPBAC25_3.en.letter-dejavu"]
+
+
+@cache
+def extracted(name: str) -> Extraction:
+    folder = SAMPLES_DIR / "variants" if name in VARIANTS else SAMPLES_DIR
+    return extract(folder / f"{name}.pdf")
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_variants_give_the_same_figures(variant: str) -> None:
+    base = ".".join(variant.split(".")[:2])
+    got = extracted(variant).figures.drop(columns="page")
+    pd.testing.assert_frame_equal(got, load_expected(base)["figures"].drop(columns="page"))
+
+
+@pytest.mark.parametrize("doc", ["A77_28", "EBPBAC25_3"])
+def test_zh_and_en_state_the_same_figures_in_every_paragraph(doc: str) -> None:
+    zh, en = extracted(f"{doc}.zh").figures, extracted(f"{doc}.en").figures
+    for number in sorted(set(zh.paragraph) | set(en.paragraph)):
+        a, b = zh[zh.paragraph == number], en[en.paragraph == number]
+        assert Counter(zip(a.value, a.unit, strict=True)) == Counter(zip(b.value, b.unit, strict=True)), number
+
+
+@pytest.mark.parametrize("name", ["A77_28.zh", "A77_28.en"])
+def test_no_figure_is_a_symbol_date_year_id_or_reference_number(name: str) -> None:
+    figures = extracted(name).figures
+    assert len(figures) > 30
+    for _, f in figures.iterrows():
+        assert not 1900 <= f.value <= 2100, f"a year: {f.text} in {f.sentence[:50]}"
+        assert not re.search(r"SIP\d|EB\d|A\d{2}/", f.text), f.text
+        blocked = [(r.start, r.end) for r in find_references(f.sentence)]
+        blocked += [(d.start, d.end) for d in find_dates(f.sentence)]
+        free = [m.start() for m in re.finditer(re.escape(f.text), f.sentence)
+                if not any(a <= m.start() < b for a, b in blocked)]
+        assert free, f"{f.text} only occurs inside a symbol or date: {f.sentence[:60]}"
+        for at in free:
+            before = f.sentence[max(0, at - 10): at].lower()
+            assert not before.rstrip().endswith(("第", "paragraph", "paragraphs", "section", "page")), f.text
+        assert not re.fullmatch(r"\d+(th|st|nd|rd)", f.text)
+
+
+def _run(text: str, language: str) -> list[tuple[float, str, str | None, str, str]]:
+    part = Part(text, [0], [])
+    return [(f.value, f.unit, f.measure, f.qualifier, f.text) for f in _part_of_measures(_figures_in(part, language))]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("实施的行动数量从38项增加到81项。", "zh",
+     [(38, "count", "行动", "exact", "38项"), (81, "count", "行动", "exact", "81项")]),
+    ("秘书处的实施率从39%上升到84%。", "zh",
+     [(39, "percent", "实施率", "exact", "39%"), (84, "percent", "实施率", "exact", "84%")]),
+    ("已实施了 13 项行动中的 12 项。", "zh",
+     [(13, "count", "行动", "exact", "13 项"), (12, "count", "行动", "exact", "12 项")]),
+    ("确定了分六年（或三个两年期）执行的 20 多个重大计划/项目。", "zh",
+     [(6, "duration", "年", "exact", "六年"), (3, "duration", "两年期", "exact", "三个两年期"),
+      (20, "count", "重大计划/项目", "more_than", "20 多个")]),
+    ("试点项目的估计费用为 50 000 至 60 000 美元。", "zh",
+     [(50000, "money", "美元", "range", "50 000 至 60 000 美元"),
+      (60000, "money", "美元", "range", "50 000 至 60 000 美元")]),
+    ("发起了十五项计划。", "zh", [(15, "count", "计划", "exact", "十五项")]),
+    ("The estimated cost is US$ 50 000 to US$ 60 000.", "en",
+     [(50000, "money", "US$", "range", "US$ 50 000 to US$ 60 000"),
+      (60000, "money", "US$", "range", "US$ 50 000 to US$ 60 000")]),
+    ("more than 20 major programmes/projects to be implemented over six years (or three bienniums).", "en",
+     [(20, "count", "major programmes/projects", "more_than", "more than 20"),
+      (6, "duration", "years", "exact", "six years"), (3, "duration", "bienniums", "exact", "three bienniums")]),
+    ("the Secretariat has implemented 12 of the 13 actions.", "en",
+     [(12, "count", "actions", "exact", "12"), (13, "count", "actions", "exact", "13")]),
+])
+def test_patterns(text: str, language: str, expected: list[tuple]) -> None:
+    assert _run(text, language) == expected
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("见上文第 8 段；执委会第 154 届会议；规划、预算和行政委员会第 37 和 38 次会议。", "zh"),
+    ("文件 EB152/34 和 EB154/33 Add.3 Rev.1，2024 年 4 月 8 日访问，2022-2023 年结果报告。", "zh"),
+    ("其中包括“三个十亿”目标看板。秘书处还结束了一项行动。", "zh"),
+    ("See paragraph 4 and document EB152/34; the Board at its 154th session, on 8 April 2024, in Q2 2024.",
+     "en"),
+    ("At its thirty-ninth meeting the Secretariat closed an action; WHO’s three-year strategy 2023–2025.",
+     "en"),
+])
+def test_numbers_that_are_not_figures(text: str, language: str) -> None:
+    assert _run(text, language) == []
+
+
+def test_the_nlp_pipeline_is_built_once_and_only_when_needed() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, pipeline.cli; print('spacy' in sys.modules, 'jieba' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]  # gbdocs --help, gbdocs inspect do not pay for NLP
+    from extractors.nlp import pipeline
+
+    assert pipeline("zh") is pipeline("zh")
