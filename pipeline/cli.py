@@ -92,9 +92,8 @@ def extract(file: Path, out_dir: Path | None, password: str | None, bom: bool, a
     is empty), and OUT/datapackage.json describing them.
 
     \b
-    Tables filled so far: documents, paragraphs, references, actions, progress. A file that cannot be read
-    (not a PDF, truncated, encrypted, no text layer, not a governing-body document) is
-    reported on one line; nothing is written for it.
+    A file that cannot be read (not a PDF, truncated, encrypted, no text layer, not a
+    governing-body document) is reported on one line; nothing is written for it.
     """
     out = out_dir or Path("out") / file.stem
     try:
