@@ -86,6 +86,9 @@ def _run(text: str, language: str) -> list[tuple[float, str, str | None, str, st
     ("more than 20 major programmes/projects to be implemented over six years (or three bienniums).", "en",
      [(20, "count", "major programmes/projects", "more_than", "more than 20"),
       (6, "duration", "years", "exact", "six years"), (3, "duration", "bienniums", "exact", "three bienniums")]),
+    ("已与约 20 个会员国举行磋商。", "zh", [(20, "count", "会员国", "approx", "20 个")]),
+    ("Consultations were held with about 20 Member States.", "en",
+     [(20, "count", "Member States", "approx", "20")]),
     ("the Secretariat has implemented 12 of the 13 actions.", "en",
      [(12, "count", "actions", "exact", "12"), (13, "count", "actions", "exact", "13")]),
 ])
