@@ -1,0 +1,288 @@
+"""Expectation suites gate the export: every table of a document is checked by its Great
+Expectations suite (``expectations/<table>.json``), and the cross-table consistency suite
+checks what one table says against another.
+
+Suites are JSON files loaded into an ephemeral GX context: no GX project folder needed.
+Each expectation has a ``meta.name`` (what a user reads) and a GX ``severity``: a failed
+``critical`` expectation blocks the export of that document; a ``warning`` is exported and
+reported.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from schemas import TABLES
+
+EXPECTATIONS_DIR = Path(__file__).resolve().parents[1] / "expectations"
+SUITES = [*TABLES, "consistency"]
+PAGE_COLUMNS = ("page", "page_start")
+
+# Words that tie a count in prose to an action category (3项涉及问责制, three relate to accountability).
+CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
+    "accountability": ("问责", "accountability"),
+    "country_impact": ("国家", "country"),
+    "governance": ("治理", "governance"),
+    "financing": ("财务", "筹资", "资金", "financ", "funding"),
+    "results": ("结果", "result"),
+}
+CITES_TABLE = re.compile(r"见表|见下表|see table|\(table\)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Failure:
+    suite: str
+    expectation: str  # the expectation's name (meta.name)
+    kind: str  # GX expectation type
+    severity: str  # critical | warning | info
+    doc_key: str
+    pages: tuple[int, ...]
+    values: tuple[str, ...]  # a few offending values
+
+    def line(self) -> str:
+        where = f"page {', '.join(map(str, self.pages))}" if self.pages else "whole document"
+        shown = "; ".join(self.values[:3])
+        more = f" (+{len(self.values) - 3} more)" if len(self.values) > 3 else ""
+        return (f"{self.suite}: {self.expectation} [{self.severity}] - {self.doc_key}, {where}"
+                + (f": {shown}{more}" if shown else ""))
+
+
+@dataclass
+class ValidationReport:
+    """Results of all suites for one document (or several, for ``gbdocs validate``)."""
+
+    evaluated: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def critical(self) -> list[Failure]:
+        return [f for f in self.failures if f.severity == "critical"]
+
+    @property
+    def warnings(self) -> list[Failure]:
+        return [f for f in self.failures if f.severity != "critical"]
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing blocks the export (warnings do not)."""
+        return not self.critical
+
+    def names(self) -> set[str]:
+        return {f.expectation for f in self.failures}
+
+    def extend(self, other: ValidationReport) -> None:
+        self.evaluated += other.evaluated
+        self.failures += other.failures
+        self.seconds += other.seconds
+
+    def text(self) -> str:
+        lines = [f"{self.evaluated} expectations evaluated, {len(self.critical)} critical failures, "
+                 f"{len(self.warnings)} warnings"]
+        lines += [f"  {f.line()}" for f in self.failures]
+        return "\n".join(lines)
+
+    def html(self, title: str) -> str:
+        rows = "".join(
+            f"<tr class='{f.severity}'><td>{html.escape(f.doc_key)}</td><td>{html.escape(f.suite)}</td>"
+            f"<td>{html.escape(f.expectation)}</td><td>{f.severity}</td>"
+            f"<td>{', '.join(map(str, f.pages))}</td><td>{html.escape('; '.join(f.values[:10]))}</td></tr>"
+            for f in self.failures
+        )
+        verdict = "passed" if self.ok else "FAILED (not exported)"
+        return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #bbb;
+padding:4px 8px;vertical-align:top}}tr.critical{{background:#fde2e2}}tr.warning{{background:#fff5d6}}</style>
+</head><body><h1>{html.escape(title)}</h1>
+<p>Validation {verdict}: {self.evaluated} expectations evaluated, {len(self.critical)} critical failures,
+{len(self.warnings)} warnings ({self.seconds:.2f} s).</p>
+<table><tr><th>document</th><th>suite</th><th>expectation</th><th>severity</th><th>pages</th>
+<th>offending values</th></tr>{rows}</table>
+<p>Suites: {", ".join(SUITES)} (expectations/*.json).</p></body></html>
+"""
+
+
+# ---------------------------------------------------------------- GX plumbing
+
+
+@cache
+def _context() -> Any:
+    import great_expectations as gx  # about 2 s to import: only when validating
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    source = context.data_sources.add_pandas("gbdocs")
+    for name in SUITES:
+        asset = source.add_dataframe_asset(name)
+        asset.add_batch_definition_whole_dataframe("whole")
+        suite = json.loads((EXPECTATIONS_DIR / f"{name}.json").read_text(encoding="utf-8"))
+        context.suites.add(gx.ExpectationSuite(name=suite["name"], expectations=suite["expectations"]))
+    return context
+
+
+def load_suites() -> dict[str, dict[str, Any]]:
+    """The suites as JSON, by table name."""
+    return {name: json.loads((EXPECTATIONS_DIR / f"{name}.json").read_text(encoding="utf-8")) for name in SUITES}
+
+
+def _for_gx(frame: pd.DataFrame) -> pd.DataFrame:
+    # GX's pandas engine expects plain object/float columns; nullable extension dtypes
+    # would make regex and set expectations choke on pd.NA.
+    out = frame.copy()
+    for col in out.columns:
+        if str(out[col].dtype) in ("string", "boolean"):
+            out[col] = out[col].astype(object).where(out[col].notna(), None)
+        elif str(out[col].dtype) in ("Int64", "Float64"):
+            out[col] = out[col].astype("float64")
+    return out.reset_index(drop=True)
+
+
+def _run_suite(name: str, frame: pd.DataFrame, doc_key: str) -> ValidationReport:
+    context = _context()
+    batch = context.data_sources.get("gbdocs").get_asset(name).get_batch_definition("whole") \
+        .get_batch(batch_parameters={"dataframe": frame})
+    suite = context.suites.get(f"gbdocs.{name}")
+    result = batch.validate(suite, result_format={"result_format": "COMPLETE"})
+    report = ValidationReport(evaluated=len(result.results))
+    for r in result.results:
+        if r.success:
+            continue
+        config = r.expectation_config
+        details = r.result or {}
+        index = details.get("unexpected_index_list") or []
+        rows = [i for i in index if isinstance(i, int) and i < len(frame)]
+        pages: set[int] = set()
+        for col in PAGE_COLUMNS:
+            if col in frame.columns:
+                pages |= {int(v) for v in frame.loc[rows, col].dropna()}
+        values = details.get("partial_unexpected_list") or []
+        if not values and details.get("observed_value") is not None:
+            values = [details["observed_value"]]
+        report.failures.append(Failure(
+            suite=name,
+            expectation=str((config.meta or {}).get("name", config.type)),
+            kind=config.type,
+            severity=str(getattr(config.severity, "value", config.severity) or "critical").lower(),
+            doc_key=doc_key,
+            pages=tuple(sorted(pages)),
+            values=tuple(_short(v) for v in values),
+        ))
+    return report
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+# ---------------------------------------------------------------- cross-table checks
+
+
+def _category_of(tail: str) -> str | None:
+    lowered = tail.lower()
+    for key, words in CATEGORY_WORDS.items():
+        if any(w in lowered for w in words):
+            return key
+    return None
+
+
+def consistency_frame(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per document with the quantities the consistency suite compares."""
+    docs = tables["documents"].doc_key.dropna().unique().tolist() or [None]
+    rows = []
+    for doc in docs:
+        pick = {name: (t[t.doc_key == doc] if doc is not None else t) for name, t in tables.items()}
+        p, a, f, para = pick["progress"], pick["actions"], pick["figures"], pick["paragraphs"]
+        row: dict[str, Any] = {"doc_key": doc}
+        if len(p):
+            total, done, ongoing = (p[c].astype(float) for c in ("total", "implemented", "ongoing"))
+            pi, po = p.pct_implemented.astype(float), p.pct_ongoing.astype(float)
+            row["progress_rows_not_adding_up"] = int(((done + ongoing) != total).sum())
+            row["progress_pct_sum_off"] = float((pi + po - 100).abs().max())
+            row["progress_pct_count_disagreement"] = float((pi - 100 * done / total.where(total > 0)).abs().max())
+            row["latest_ongoing"] = int(p.sort_values("as_of").ongoing.iloc[-1])
+        annex = a[a.source == "table"]
+        row["annex_open_actions"] = len(annex) if len(annex) else None
+        row.update(_prose_category_counts(f, annex))
+        row["prose_table_disagreements"] = _prose_table_disagreements(f, para, p)
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    for col in ("progress_rows_not_adding_up", "progress_pct_sum_off", "progress_pct_count_disagreement",
+                "latest_ongoing", "annex_open_actions", "prose_category_total", "prose_category_excess",
+                "prose_table_disagreements"):
+        if col not in frame.columns:
+            frame[col] = None
+    return frame
+
+
+def _prose_category_counts(figures: pd.DataFrame, annex: pd.DataFrame) -> dict[str, Any]:
+    """A sentence that breaks a total down (15项行动中，有3项涉及问责制，1项…): its parts by
+    category, compared with the annex rows per category."""
+    if not len(annex) or not len(figures):
+        return {}
+    per_key = annex.category_key.value_counts().to_dict()
+    counts = figures[figures.unit == "count"]
+    for sentence, group in counts.groupby("sentence", sort=False):
+        values = group.value.astype(float).tolist()
+        if len(values) < 3 or abs(sum(values[1:]) - values[0]) > 0.5:
+            continue
+        prose: dict[str, float] = {}
+        cursor = sentence.find(group.text.iloc[0]) + len(group.text.iloc[0])
+        for text, value in zip(group.text.tolist()[1:], values[1:], strict=True):
+            at = sentence.find(text, cursor)  # the same 3项 is stated several times: go left to right
+            cursor = at + len(text) if at >= 0 else cursor
+            tail = re.split(r"[，,；;。]", sentence[at + len(text):])[0] if at >= 0 else ""
+            key = _category_of(tail)
+            if key:
+                prose[key] = prose.get(key, 0) + value
+        if len(prose) < 2:
+            continue
+        excess = sum(max(0.0, v - per_key.get(k, 0)) for k, v in prose.items())
+        return {"prose_category_total": int(sum(values[1:])), "prose_category_excess": int(excess)}
+    return {}
+
+
+def _prose_table_disagreements(figures: pd.DataFrame, paragraphs: pd.DataFrame, progress: pd.DataFrame) -> int | None:
+    """Figures in the paragraphs that point to the progress table (见表, see Table): each
+    percentage, and each pair of counts stating a change, must be a value of the table."""
+    if not len(progress) or not len(figures):
+        return None
+    citing = set(paragraphs[paragraphs.text.str.contains(CITES_TABLE, na=False)].number)
+    near = figures[figures.paragraph.isin(citing)]
+    pcts = set(progress.pct_implemented.astype(float)) | set(progress.pct_ongoing.astype(float))
+    counts = set(progress.implemented.astype(float)) | set(progress.ongoing.astype(float)) | \
+        set(progress.total.astype(float))
+    bad = int((~near[near.unit == "percent"].value.astype(float).isin(pcts)).sum())
+    for _, group in near[near.unit == "count"].groupby("sentence", sort=False):
+        if len(group) == 2 and group.measure.nunique() == 1:
+            bad += int((~group.value.astype(float).isin(counts)).sum())
+    return bad
+
+
+# ---------------------------------------------------------------- entry points
+
+
+def validate_tables(tables: dict[str, pd.DataFrame]) -> ValidationReport:
+    """Run every suite on the tables of one or more documents, document by document."""
+    import time
+
+    started = time.perf_counter()
+    report = ValidationReport()
+    docs = tables["documents"].doc_key.dropna().unique().tolist()
+    for doc in docs or [None]:
+        pick = {name: (t[t.doc_key == doc] if doc is not None else t) for name, t in tables.items()}
+        key = doc or "(no documents row)"
+        for name in TABLES:
+            report.extend(_run_suite(name, _for_gx(pick[name]), key))
+        report.extend(_run_suite("consistency", _for_gx(consistency_frame(pick)), key))
+    report.seconds = time.perf_counter() - started
+    return report
