@@ -121,7 +121,8 @@ def pipeline(language: str) -> Language:
         import jieba
 
         jieba.setLogLevel(60)  # its "Building prefix dict" chatter is not for our users
-        jieba.load_userdict(str(USER_DICT))
+        with USER_DICT.open("rb") as words:  # given a path, jieba leaves the file open
+            jieba.load_userdict(words)
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
         nlp.add_pipe("gbdocs_split_numerals")
     else:

@@ -32,7 +32,8 @@ def cli() -> None:
 
     \b
     Examples:
-      gbdocs extract samples/A77_28.zh.pdf --out out/A77_28.zh   # tables of one report, as CSV
+      gbdocs extract samples/A77_28.zh.pdf --out out/A77_28.zh   # validated tables of one report
+      gbdocs validate out/A77_28.zh                               # re-check exported CSVs (your CI)
       gbdocs inspect samples/*.pdf --png --out out/inspect        # what the extractors see
 
     Exit status: 0 all good, 1 a document failed, 2 usage error.
@@ -87,14 +88,22 @@ def inspect(files: tuple[Path, ...], out_dir: Path, password: str | None, png: b
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 def extract(file: Path, out_dir: Path | None, password: str | None, bom: bool, as_json: bool,
             quiet: bool) -> None:
-    """Extract one governing-body PDF into tables: OUT/<table>.csv for documents,
+    """Extract one governing-body PDF into validated tables: OUT/<table>.csv for documents,
     paragraphs, actions, progress, figures and references (a header row even when a table
-    is empty), and OUT/datapackage.json describing them.
+    is empty), OUT/datapackage.json describing them, and OUT/validation.html.
 
     \b
+    Every table is checked by its expectation suite (expectations/*.json) and the tables
+    against each other before anything is written. A failed critical expectation stops
+    the export: the rows and a report go to OUT/quarantine/<file name>/, one line per
+    failed expectation is printed, and the exit status is 1. Warnings are exported and
+    listed in the report.
+
     A file that cannot be read (not a PDF, truncated, encrypted, no text layer, not a
     governing-body document) is reported on one line; nothing is written for it.
     """
+    from pipeline.export import export
+
     out = out_dir or Path("out") / file.stem
     try:
         result = extract_pdf(file, password=password)
@@ -103,21 +112,67 @@ def extract(file: Path, out_dir: Path | None, password: str | None, bom: bool, a
         if as_json:
             click.echo(json.dumps({"file": str(file), "error": exc.reason}, ensure_ascii=False))
         sys.exit(EXIT_FAILED)
-    result.write(out, bom=bom)
+    exported = export(result, out, bom=bom)
+    report = exported.report
     counts = {name: len(frame) for name, frame in result.tables().items()}
     pages = int(result.documents.pages.iloc[0])
+    for failure in report.critical:
+        click.echo(f"gbdocs: invalid: {file}: {failure.line()}", err=True)
     if as_json:
-        click.echo(json.dumps({"file": str(file), "doc_key": result.doc_key, "out": str(out), "pages": pages,
-                               "rows": counts, "action_sources": result.strategies,
-                               "seconds": round(sum(result.seconds.values()), 3)},
-                              ensure_ascii=False, indent=2))
+        click.echo(json.dumps({
+            "file": str(file), "doc_key": result.doc_key, "exported": exported.exported,
+            "out": str(exported.folder), "pages": pages, "rows": counts, "action_sources": result.strategies,
+            "validation": {"evaluated": report.evaluated, "critical": [f.line() for f in report.critical],
+                           "warnings": [f.line() for f in report.warnings]},
+            "seconds": {k: round(v, 3) for k, v in result.seconds.items()},
+        }, ensure_ascii=False, indent=2))
     elif not quiet:
         rows = ", ".join(f"{n} {name}" for name, n in counts.items())
-        click.echo(f"{file}: {result.doc_key}, {pages} pages -> {out}/ ({rows})")
+        verdict = "validated" if exported.exported else "FAILED validation, quarantined"
+        click.echo(f"{file}: {result.doc_key}, {pages} pages, {verdict} -> {exported.folder}/ ({rows})")
         for strategy, on_pages in result.strategies.items():
-            how = {"lines": "ruled table", "text": "table ruled between rows (columns from text alignment)",
-                   "list": "bulleted list"}[strategy]
+            how = {"lines": "ruled table", "text": "table ruled between rows or not at all (columns from text "
+                   "alignment)", "list": "bulleted list"}[strategy]
             click.echo(f"  actions found in a {how} on page(s) {', '.join(map(str, on_pages))}")
+        for failure in report.warnings:
+            click.echo(f"  warning: {failure.line()}")
+    if not exported.exported:
+        sys.exit(EXIT_FAILED)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
+@click.option("-q", "--quiet", is_flag=True, help="Print failures only.")
+def validate(directory: Path, as_json: bool, quiet: bool) -> None:
+    """Run the expectation suites on an exported DIRECTORY (for example in your own CI,
+    or after editing the CSVs by hand): exit 0 if every document passes, 1 if a critical
+    expectation fails. Writes DIRECTORY/validation.html.
+    """
+    from pipeline.tableio import TableFileError, read_tables
+    from pipeline.validate import validate_tables
+
+    try:
+        tables = read_tables(directory)
+    except TableFileError as exc:
+        click.echo(f"gbdocs: error: {exc}", err=True)
+        sys.exit(EXIT_FAILED)
+    report = validate_tables(tables)
+    (directory / "validation.html").write_text(report.html(f"gbdocs validation - {directory}"), encoding="utf-8")
+    for failure in report.critical:
+        click.echo(f"gbdocs: invalid: {directory}: {failure.line()}", err=True)
+    if as_json:
+        click.echo(json.dumps({"directory": str(directory), "ok": report.ok, "evaluated": report.evaluated,
+                               "critical": [f.line() for f in report.critical],
+                               "warnings": [f.line() for f in report.warnings]}, ensure_ascii=False, indent=2))
+    elif not quiet:
+        docs = tables["documents"].doc_key.nunique()
+        click.echo(f"{directory}: {docs} document(s), {report.evaluated} expectations, "
+                   f"{len(report.critical)} critical failures, {len(report.warnings)} warnings")
+        for failure in report.warnings:
+            click.echo(f"  warning: {failure.line()}")
+    if not report.ok:
+        sys.exit(EXIT_FAILED)
 
 
 def main() -> None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +18,9 @@ from extractors.paragraphs import extract_paragraphs
 from extractors.progress import extract_progress
 from extractors.records import ActionRecord
 from pipeline.frames import to_frame
-from schemas import TABLES, table_schema
+from pipeline.tableio import write_tables
+from pipeline.validate import ValidationReport, validate_tables
+from schemas import TABLES
 
 
 @dataclass
@@ -38,6 +37,7 @@ class Extraction:
     seconds: dict[str, float] = field(default_factory=dict)
     # How each action table was found: {first page: "lines" | "text"}; "list" for action lists.
     strategies: dict[str, list[int]] = field(default_factory=dict)
+    validation: ValidationReport | None = None  # the expectation suites' verdict
 
     @property
     def doc_key(self) -> str:
@@ -48,43 +48,8 @@ class Extraction:
 
     def write(self, out_dir: Path | str, bom: bool = False) -> list[Path]:
         """Write <table>.csv for every table (header row even when empty) and
-        datapackage.json into ``out_dir``; each file appears whole or not at all."""
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        encoding = "utf-8-sig" if bom else "utf-8"
-        written: list[Path] = []
-        with tempfile.TemporaryDirectory(prefix=".gbdocs-", dir=out) as tmp:
-            for name, frame in self.tables().items():
-                frame = frame.copy()
-                for col in frame.columns[frame.dtypes == "boolean"]:  # Frictionless' canonical spelling
-                    frame[col] = frame[col].map({True: "true", False: "false"}).astype("string")
-                frame.to_csv(Path(tmp) / f"{name}.csv", index=False, encoding=encoding, lineterminator="\r\n")
-            (Path(tmp) / "datapackage.json").write_text(
-                json.dumps(datapackage(encoding), ensure_ascii=False, indent=2), encoding="utf-8")
-            for file in sorted(Path(tmp).iterdir()):
-                os.replace(file, out / file.name)
-                written.append(out / file.name)
-        return written
-
-
-def datapackage(encoding: str = "utf-8") -> dict[str, object]:
-    """Frictionless Data Package describing the CSVs gbdocs writes."""
-    return {
-        "profile": "tabular-data-package",
-        "name": "gbdocs",
-        "resources": [
-            {
-                "name": name,
-                "path": f"{name}.csv",
-                "profile": "tabular-data-resource",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": encoding,
-                "schema": table_schema(table),
-            }
-            for name, table in TABLES.items()
-        ],
-    }
+        datapackage.json into ``out_dir``, validated or not (see ``pipeline.export``)."""
+        return write_tables(self.tables(), out_dir, bom=bom)
 
 
 def _strategies(actions: list[ActionRecord]) -> dict[str, list[int]]:
@@ -94,7 +59,7 @@ def _strategies(actions: list[ActionRecord]) -> dict[str, list[int]]:
     return {k: sorted(v) for k, v in pages.items()}
 
 
-def extract(path: Path | str, password: str | None = None) -> Extraction:
+def extract(path: Path | str, password: str | None = None, validate: bool = True) -> Extraction:
     """Extract every table of one governing-body PDF.
 
     Raises PdfError (with the file and the reason) for a file that cannot be read, has no
@@ -118,7 +83,7 @@ def extract(path: Path | str, password: str | None = None) -> Extraction:
     t2 = time.perf_counter()
     keys = {"doc_key": f"{document.symbol}:{document.language}", "symbol": document.symbol,
             "language": document.language}
-    return Extraction(
+    result = Extraction(
         source=path,
         documents=to_frame(TABLES["documents"], [document], keys),
         paragraphs=to_frame(TABLES["paragraphs"], paragraphs, keys),
@@ -129,3 +94,7 @@ def extract(path: Path | str, password: str | None = None) -> Extraction:
         seconds={"read": t1 - t0, "extract": t2 - t1},
         strategies=_strategies(actions),
     )
+    if validate:
+        result.validation = validate_tables(result.tables())
+        result.seconds["validate"] = result.validation.seconds
+    return result

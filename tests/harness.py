@@ -23,38 +23,16 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
+from pipeline.tableio import read_table as _read_table  # noqa: E402
 from schemas import TABLES, Table  # noqa: E402
 
 SAMPLES_DIR = ROOT / "samples"
 EXPECTED_DIR = SAMPLES_DIR / "expected"
 SAMPLE_STEMS: list[str] = sorted(p.parent.name for p in EXPECTED_DIR.glob("*/documents.csv"))
 
-_BOOL = {"true": True, "false": False, "True": True, "False": False}
-
-
 def read_table(path: Path, table: Table) -> pd.DataFrame:
-    """Read one table's CSV with the types of ``schemas`` (empty field = null).
-
-    Raises ValueError naming the file, row and column of a value that does not fit its type.
-    """
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    if list(raw.columns) != table.column_names:
-        raise ValueError(f"{path}: columns {list(raw.columns)} differ from schema {table.column_names}")
-    out = pd.DataFrame(index=raw.index)
-    for col in table.columns:
-        values = raw[col.name]
-        try:
-            if col.dtype == "integer":
-                out[col.name] = pd.array([None if v == "" else int(v) for v in values], dtype="Int64")
-            elif col.dtype == "number":
-                out[col.name] = pd.array([None if v == "" else float(v) for v in values], dtype="Float64")
-            elif col.dtype == "boolean":
-                out[col.name] = pd.array([None if v == "" else _BOOL[v] for v in values], dtype="boolean")
-            else:
-                out[col.name] = pd.array([None if v == "" else v for v in values], dtype="string")
-        except (ValueError, KeyError) as exc:
-            raise ValueError(f"{path}: column {col.name}: value does not fit {col.dtype}: {exc}") from None
-    return out
+    """Read one table's CSV with the types of ``schemas`` (empty field = null)."""
+    return _read_table(path, table)
 
 
 def load_dir(directory: Path) -> dict[str, pd.DataFrame]:

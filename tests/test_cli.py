@@ -151,7 +151,9 @@ def test_extract_writes_every_table_and_the_datapackage(tmp_path: Path) -> None:
     assert summary["doc_key"] == "A77/28:en" and summary["pages"] == 10
     assert summary["rows"]["paragraphs"] == 28 and summary["rows"]["references"] == 44
     names = ["documents", "paragraphs", "actions", "progress", "figures", "references"]
-    assert sorted(p.name for p in out.iterdir()) == sorted([*(f"{n}.csv" for n in names), "datapackage.json"])
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [*(f"{n}.csv" for n in names), "datapackage.json", "validation.html", "validation.txt"])
+    assert summary["exported"] and summary["validation"]["critical"] == []
     from schemas import TABLES
 
     for name in names:

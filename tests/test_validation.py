@@ -1,0 +1,139 @@
+"""Expectation suites gate the export: samples pass and round-trip; every kind of damage a
+real extraction bug does is caught by a named expectation, in DataFrames and in CSV folders
+edited by hand, and nothing of a failing document is exported."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from mutations import MUTATIONS
+
+from harness import SAMPLE_STEMS, SAMPLES_DIR
+from pipeline import Extraction, extract
+from pipeline.export import export
+from pipeline.tableio import read_tables, write_tables
+from pipeline.validate import load_suites, validate_tables
+from schemas import TABLES
+
+GBDOCS = [sys.executable, "-m", "pipeline.cli"]
+
+
+@cache
+def extracted(stem: str) -> Extraction:
+    return extract(SAMPLES_DIR / f"{stem}.pdf")
+
+
+def test_every_expectation_is_named_and_has_a_severity() -> None:
+    for name, suite in load_suites().items():
+        assert suite["expectations"], name
+        for e in suite["expectations"]:
+            assert e["meta"]["name"] and e["severity"] in ("critical", "warning"), (name, e)
+
+
+@pytest.mark.parametrize("stem", SAMPLE_STEMS)
+def test_samples_pass_and_export(tmp_path: Path, stem: str) -> None:
+    result = extracted(stem)
+    assert result.validation is not None and result.validation.ok, result.validation.text()
+    assert result.validation.evaluated > 80
+    done = export(result, tmp_path)
+    assert done.exported and done.folder == tmp_path
+    assert not (tmp_path / "quarantine").exists()
+    assert "passed" in (tmp_path / "validation.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("stem", ["A77_28.zh", "EBPBAC25_3.en"])
+def test_csvs_load_back_with_pandas_and_duckdb(tmp_path: Path, stem: str) -> None:
+    result = extracted(stem)
+    write_tables(result.tables(), tmp_path)
+    back = read_tables(tmp_path)
+    for name, frame in result.tables().items():
+        pd.testing.assert_frame_equal(back[name], frame, check_dtype=True)
+        if frame.empty:
+            continue
+        columns = TABLES[name].column_names
+        rel = duckdb.sql(f"select * from read_csv('{tmp_path / (name + '.csv')}', header=true)")
+        assert rel.columns == columns
+        types = dict(zip(rel.columns, map(str, rel.types), strict=True))
+        for col in TABLES[name].columns:
+            if col.dtype == "integer" and frame[col.name].notna().any():
+                assert types[col.name] in ("BIGINT", "INTEGER"), (name, col.name, types[col.name])
+            if col.dtype == "boolean" and frame[col.name].notna().any():
+                assert types[col.name] == "BOOLEAN", (name, col.name)
+        got = rel.df()
+        for col in columns:
+            mine = frame[col].astype(object).where(frame[col].notna(), None).tolist()
+            theirs = [None if pd.isna(v) else v for v in got[col].tolist()]
+            # DuckDB reads ISO dates as DATE (as the Table Schema says); compare them as ISO text.
+            theirs = [v.date().isoformat() if isinstance(v, pd.Timestamp) else v for v in theirs]
+            if TABLES[name].column(col).dtype == "number":
+                assert [None if m is None else float(m) for m in mine] == \
+                    [None if t is None else float(t) for t in theirs], col
+            else:
+                assert [None if m is None else str(m) for m in mine] == \
+                    [None if t is None else str(t) for t in theirs], (name, col)
+
+
+def test_datapackage_is_valid_frictionless(tmp_path: Path) -> None:
+    from frictionless import validate
+
+    write_tables(extracted("A77_28.en").tables(), tmp_path)
+    report = validate(tmp_path / "datapackage.json")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+
+
+def test_bom_for_spreadsheets(tmp_path: Path) -> None:
+    write_tables(extracted("EBPBAC25_3.zh").tables(), tmp_path, bom=True)
+    assert (tmp_path / "paragraphs.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    pd.testing.assert_frame_equal(read_tables(tmp_path)["paragraphs"], extracted("EBPBAC25_3.zh").paragraphs)
+
+
+@pytest.mark.parametrize("damage", list(MUTATIONS))
+@pytest.mark.parametrize("stem", ["A77_28.zh", "A77_28.en"])
+def test_each_damage_is_caught_and_nothing_is_exported(tmp_path: Path, stem: str, damage: str) -> None:
+    mutate, expectation = MUTATIONS[damage]
+    bad = mutate(extracted(stem).tables())
+    report = validate_tables(bad)
+    assert not report.ok and expectation in {f.expectation for f in report.critical}, report.text()
+    broken = dataclasses.replace(extracted(stem), validation=None, **bad)
+    done = export(broken, tmp_path / "out")
+    assert not done.exported
+    assert not list((tmp_path / "out").glob("*.csv")), "a failing document must not be exported"
+    quarantined = tmp_path / "out" / "quarantine" / stem
+    assert (quarantined / "actions.csv").exists() and expectation in (quarantined / "validation.txt").read_text()
+
+
+@pytest.mark.parametrize("damage", list(MUTATIONS))
+def test_gbdocs_validate_catches_the_damage_in_edited_csvs(tmp_path: Path, damage: str) -> None:
+    mutate, expectation = MUTATIONS[damage]
+    write_tables(mutate(extracted("A77_28.zh").tables()), tmp_path)
+    run = subprocess.run([*GBDOCS, "validate", str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1
+    lines = run.stderr.strip().splitlines()
+    assert any(expectation in line and line.startswith(f"gbdocs: invalid: {tmp_path}: ") for line in lines), lines
+    assert "Traceback" not in run.stderr
+
+
+def test_gbdocs_validate_passes_a_clean_folder_and_warns(tmp_path: Path) -> None:
+    tables = extracted("A77_28.en").tables()
+    tables["actions"].loc[0, "category_key"] = pd.NA  # a category not yet in the vocabulary
+    write_tables(tables, tmp_path)
+    run = subprocess.run([*GBDOCS, "validate", str(tmp_path), "--json"], capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr
+    summary = json.loads(run.stdout)
+    assert summary["ok"] and any("category is in the vocabulary" in w for w in summary["warnings"])
+    assert (tmp_path / "validation.html").exists()
+
+
+def test_gbdocs_validate_rejects_a_folder_that_is_not_an_export(tmp_path: Path) -> None:
+    (tmp_path / "documents.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    run = subprocess.run([*GBDOCS, "validate", str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1 and run.stderr.startswith("gbdocs: error: ") and "Traceback" not in run.stderr
