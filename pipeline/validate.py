@@ -183,8 +183,17 @@ def _run_suite(name: str, frame: pd.DataFrame, doc_key: str) -> ValidationReport
     return report
 
 
+def _plain(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value
+
+
 def _short(value: Any) -> str:
-    text = str(value)
+    if isinstance(value, tuple | list):  # a pair of columns: show both sides
+        text = " vs ".join(str(_plain(v)) for v in value)
+    elif isinstance(value, dict):
+        text = ", ".join(f"{k}={_plain(v)}" for k, v in value.items())
+    else:
+        text = str(_plain(value))
     return text if len(text) <= 80 else text[:77] + "..."
 
 
