@@ -23,7 +23,7 @@ run: $(STAMP)
 		$(BIN)/gbdocs extract $$pdf --out out/$$name || exit 1; \
 	done
 	$(BIN)/gbdocs inspect samples/*.pdf --png --quiet --out out/inspect
-	@echo "Tables in out/<sample>/*.csv (+ datapackage.json); page models and PNGs in out/inspect/<sample>/"
+	@echo "Validated tables in out/<sample>/ (*.csv, datapackage.json, validation.html); page models and PNGs in out/inspect/<sample>/"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
