@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -173,6 +175,88 @@ def validate(directory: Path, as_json: bool, quiet: bool) -> None:
             click.echo(f"  warning: {failure.line()}")
     if not report.ok:
         sys.exit(EXIT_FAILED)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
+              help="Directory for the exported tables (and, by default, the catalog).")
+@click.option("--db", type=click.Path(path_type=Path), help="DuckDB catalog  [default: OUT/gbdocs.duckdb]")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), help="Worker processes  [default: number of cores]")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Run the documents in local worker processes or on a Dask distributed cluster.")
+@click.option("--scheduler", help="Address of the Dask scheduler (tcp://host:8786); without it, a local cluster.")
+@click.option("--password", help="Password for encrypted PDFs.")
+@click.option("--force", is_flag=True, help="Re-extract files even when unchanged since the last ingest.")
+@click.option("--timeout", type=click.FloatRange(1), default=300, show_default=True,
+              help="Seconds one document may take before its worker is stopped.")
+@click.option("--max-memory", type=click.IntRange(0), default=4096, show_default=True,
+              help="Address-space limit per worker, in MB (0: none).")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+def ingest(paths: tuple[Path, ...], out_dir: Path, db: Path | None, jobs: int | None, executor: str,
+           scheduler: str | None, password: str | None, force: bool, timeout: float, max_memory: int,
+           as_json: bool, quiet: bool) -> None:
+    """Ingest many PDFs (files, or directories searched recursively) into the catalog and
+    export the validated tables of all documents to OUT.
+
+    \b
+    Incremental: a file whose sha256 is unchanged since the last run is skipped; a changed
+    file replaces its rows in one transaction; --force re-extracts everything. A file that
+    cannot be read, or that fails a critical expectation, is reported on one line, kept
+    out of the tables (invalid ones go to OUT/quarantine/), recorded in the catalog with
+    its reason, and makes the exit status 1; the batch goes on.
+
+    \b
+    Examples:
+      gbdocs ingest archive/ --out out/ --jobs 2
+      gbdocs ingest new/*.pdf --out out/ --executor dask --scheduler tcp://10.0.0.5:8786
+    """
+    from pipeline.ingest import TaskResult
+    from pipeline.ingest import ingest as run_ingest
+
+    bar: Any = None
+    show_bar = not quiet and not as_json and sys.stderr.isatty()
+    totals = {"docs": 0, "pages": 0}
+    started = time.perf_counter()
+
+    def on_start(n: int) -> None:
+        nonlocal bar
+        if show_bar and n:
+            from tqdm import tqdm
+
+            bar = tqdm(total=n, unit="doc", desc="ingest", file=sys.stderr, leave=False)
+
+    def on_result(result: TaskResult, superseded: str | None) -> None:
+        totals["docs"] += 1
+        totals["pages"] += result.pages or 0
+        if bar is not None:
+            elapsed = max(time.perf_counter() - started, 1e-6)
+            bar.set_postfix(pages_per_s=f"{totals['pages'] / elapsed:.1f}", refresh=False)
+            bar.update(1)
+        if result.status == "failed":
+            click.echo(f"gbdocs: error: {result.path}: {result.reason}", err=True)
+        elif result.status == "invalid":
+            for line in result.failure_lines:
+                click.echo(f"gbdocs: invalid: {result.path}: {line}", err=True)
+        if superseded and not quiet and not as_json:
+            click.echo(f"{result.path}: same document ({result.doc_key}) as {superseded}, which it replaces",
+                       err=True)
+
+    summary = run_ingest(paths, out_dir, db=db, jobs=jobs, executor=executor, scheduler=scheduler,
+                         password=password, force=force, timeout=timeout, max_memory_mb=max_memory,
+                         on_result=on_result, on_start=on_start)
+    if bar is not None:
+        bar.close()
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
+    elif not quiet:
+        rate = summary.pages / summary.seconds if summary.seconds else 0
+        click.echo(f"{summary.found} PDF(s): {summary.ok} ok, {summary.invalid} invalid, {summary.failed} failed, "
+                   f"{summary.skipped} unchanged (skipped); {summary.pages} pages in {summary.seconds:.1f} s "
+                   f"({rate:.1f} pages/s)")
+        click.echo(f"tables: {summary.out}/*.csv + datapackage.json; catalog: {summary.db}")
+    sys.exit(summary.exit_status)
 
 
 def main() -> None:

@@ -1,0 +1,243 @@
+"""``gbdocs ingest``: many PDFs, incrementally and in parallel, into the DuckDB catalog; then
+the validated tables of all documents are exported.
+
+One document is one task: extract, validate, and return the tables (or the reason it
+failed). Tasks run in worker processes (pebble: a per-task time limit that kills a hung
+worker, and an address-space limit so one pathological PDF cannot sink the batch) or on a
+Dask distributed cluster. Only the main process writes to the catalog, one transaction per
+document, so a crash at any point leaves a catalog the next run completes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import resource
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipeline.catalog import Catalog, FileRecord
+from pipeline.tableio import write_tables
+
+DEFAULT_TIMEOUT = 300.0  # seconds per document
+DEFAULT_MAX_MEMORY_MB = 4096  # address space per worker
+
+
+@dataclass
+class TaskResult:
+    path: str
+    sha256: str
+    status: str  # ok | invalid | failed
+    reason: str | None = None
+    doc_key: str | None = None
+    pages: int | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+    peak_rss_mb: float | None = None
+    tables: dict[str, pd.DataFrame] | None = None
+    report_text: str | None = None
+    report_html: str | None = None
+    failure_lines: list[str] = field(default_factory=list)
+
+
+@dataclass
+class IngestSummary:
+    found: int = 0
+    skipped: int = 0
+    ok: int = 0
+    invalid: int = 0
+    failed: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+    out: str = ""
+    db: str = ""
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def exit_status(self) -> int:
+        return 1 if self.invalid or self.failed else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in ("found", "skipped", "ok", "invalid", "failed", "pages", "seconds",
+                                               "out", "db", "problems")}
+
+
+def discover(paths: Iterable[Path | str]) -> list[Path]:
+    """PDF files among ``paths`` (directories searched recursively), each once, sorted."""
+    found: set[Path] = set()
+    for p in map(Path, paths):
+        if p.is_dir():
+            found |= {f for f in p.rglob("*") if f.is_file() and f.suffix.lower() == ".pdf"}
+        else:
+            found.add(p)  # a named file is taken as given: if it is not a PDF, say so
+    return sorted(found, key=lambda f: str(f))
+
+
+def file_sha256(path: Path) -> str | None:
+    try:
+        digest = hashlib.sha256()
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+    except OSError:
+        return None
+
+
+def process(path: str, password: str | None = None) -> TaskResult:
+    """One document, in a worker: extract, validate, return the tables or the reason."""
+    from extractors import PdfError
+    from pipeline.extract import extract
+
+    sha = file_sha256(Path(path)) or ""
+    try:
+        result = extract(path, password=password)
+    except PdfError as exc:
+        return TaskResult(path, sha, "failed", exc.reason, peak_rss_mb=_peak_rss_mb())
+    except MemoryError:
+        return TaskResult(path, sha, "failed", "ran out of memory (worker memory limit)", peak_rss_mb=_peak_rss_mb())
+    except Exception as exc:  # a PDF that breaks an extractor must not break the batch
+        return TaskResult(path, sha, "failed", f"extraction error ({exc.__class__.__name__}: {exc})",
+                          peak_rss_mb=_peak_rss_mb())
+    report = result.validation
+    assert report is not None
+    status = "ok" if report.ok else "invalid"
+    return TaskResult(
+        path, sha, status,
+        reason=None if report.ok else f"{len(report.critical)} critical expectation(s) failed",
+        doc_key=result.doc_key, pages=int(result.documents.pages.iloc[0]), seconds=dict(result.seconds),
+        peak_rss_mb=_peak_rss_mb(), tables=result.tables(), report_text=report.text(),
+        report_html=report.html(f"gbdocs validation - {Path(path).name}"),
+        failure_lines=[f.line() for f in report.critical],
+    )
+
+
+def _peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _limit_memory(max_mb: int) -> None:
+    if max_mb > 0:
+        limit = max_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _run_local(paths: list[str], password: str | None, jobs: int, timeout: float,
+               max_memory_mb: int) -> Iterator[TaskResult]:
+    from concurrent.futures import TimeoutError as FutureTimeout
+
+    from pebble import ProcessExpired, ProcessPool
+
+    with ProcessPool(max_workers=jobs, initializer=_limit_memory, initargs=(max_memory_mb,)) as pool:
+        futures = {pool.schedule(process, args=(p, password), timeout=timeout): p for p in paths}
+        pending = set(futures)
+        while pending:
+            done = [f for f in pending if f.done()]
+            if not done:
+                time.sleep(0.05)
+                continue
+            for future in done:
+                pending.discard(future)
+                path = futures[future]
+                try:
+                    yield future.result()
+                except FutureTimeout:
+                    yield TaskResult(path, file_sha256(Path(path)) or "", "failed",
+                                     f"took longer than {timeout:g} s (time limit per document); worker stopped")
+                except ProcessExpired as exc:
+                    yield TaskResult(path, file_sha256(Path(path)) or "", "failed",
+                                     f"worker died ({exc}); memory limit {max_memory_mb} MB?")
+                except Exception as exc:
+                    yield TaskResult(path, file_sha256(Path(path)) or "", "failed",
+                                     f"worker error ({exc.__class__.__name__}: {exc})")
+
+
+def _run_dask(paths: list[str], password: str | None, scheduler: str | None) -> Iterator[TaskResult]:
+    from distributed import Client, as_completed
+
+    client = Client(scheduler) if scheduler else Client(processes=True, dashboard_address=None)
+    try:
+        futures = {client.submit(process, p, password, pure=False): p for p in paths}
+        for future in as_completed(futures):
+            path = futures[future]
+            try:
+                yield future.result()
+            except Exception as exc:
+                yield TaskResult(path, file_sha256(Path(path)) or "", "failed",
+                                 f"dask task error ({exc.__class__.__name__}: {exc})")
+    finally:
+        client.close()
+
+
+def ingest(
+    paths: Iterable[Path | str],
+    out_dir: Path | str,
+    db: Path | str | None = None,
+    jobs: int | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    password: str | None = None,
+    force: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_memory_mb: int = DEFAULT_MAX_MEMORY_MB,
+    on_result: Callable[[TaskResult, str | None], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> IngestSummary:
+    """Ingest ``paths`` into the catalog ``db`` (default OUT/gbdocs.duckdb), then export the
+    validated tables of every document in it to ``out_dir``."""
+    started = time.perf_counter()
+    out = Path(out_dir)
+    db_path = Path(db) if db else out / "gbdocs.duckdb"
+    files = discover(paths)
+    summary = IngestSummary(found=len(files), out=str(out), db=str(db_path))
+    with Catalog(db_path) as catalog:
+        known = catalog.known()
+        todo: list[str] = []
+        for f in files:
+            path = str(f.resolve()) if f.exists() else str(f)
+            sha = file_sha256(f)
+            if not force and sha is not None and known.get(path, ("", ""))[0] == sha:
+                summary.skipped += 1
+                continue
+            todo.append(path)
+        if on_start:
+            on_start(len(todo))
+        jobs = jobs or os.cpu_count() or 1
+        results = _run_dask(todo, password, scheduler) if executor == "dask" else \
+            _run_local(todo, password, jobs, timeout, max_memory_mb)
+        kill_during = int(os.environ.get("GBDOCS_TEST_KILL_DURING_STORE", "0"))  # crash-safety tests only
+        for stored, result in enumerate(results, start=1):
+            hook = _suicide if kill_during and stored == kill_during else None
+            superseded = catalog.store(_record(result), result.tables if result.status == "ok" else None,
+                                       before_commit=hook)
+            if result.status == "invalid" and result.tables is not None:
+                folder = out / "quarantine" / Path(result.path).stem
+                write_tables(result.tables, folder, extra={"validation.html": result.report_html or "",
+                                                           "validation.txt": (result.report_text or "") + "\n"})
+            setattr(summary, result.status, getattr(summary, result.status) + 1)
+            summary.pages += result.pages or 0
+            if result.status == "failed":
+                summary.problems.append(f"{result.path}: {result.reason}")
+            elif result.status == "invalid":
+                summary.problems += [f"{result.path}: {line}" for line in result.failure_lines]
+            if on_result:
+                on_result(result, superseded)
+        write_tables(catalog.tables(), out)
+    summary.seconds = round(time.perf_counter() - started, 3)
+    return summary
+
+
+def _suicide() -> None:
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _record(result: TaskResult) -> FileRecord:
+    s = result.seconds
+    return FileRecord(result.path, result.sha256, result.status, result.reason, result.doc_key, result.pages,
+                      s.get("read"), s.get("extract"), s.get("validate"), result.peak_rss_mb)
