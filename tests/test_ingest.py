@@ -1,0 +1,158 @@
+"""gbdocs ingest: incremental catalog, bad inputs beside good ones, crash safety, limits,
+and the Dask executor."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from harness import SAMPLE_STEMS, SAMPLES_DIR, compare, load_expected
+from pipeline.tableio import read_tables
+
+GBDOCS = [sys.executable, "-m", "pipeline.cli"]
+
+
+def run(*args: object, env: dict[str, str] | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*GBDOCS, *map(str, args)], capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **(env or {})})
+
+
+def _samples(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for stem in SAMPLE_STEMS:
+        shutil.copy(SAMPLES_DIR / f"{stem}.pdf", folder / f"{stem}.pdf")
+    return folder
+
+
+def _assert_exported_equals_expected(out: Path) -> None:
+    tables = read_tables(out)
+    for stem in SAMPLE_STEMS:
+        expected = load_expected(stem)
+        doc_key = expected["documents"].doc_key.iloc[0]
+        mine = {n: t[t.doc_key == doc_key].reset_index(drop=True) for n, t in tables.items()}
+        expected["documents"] = expected["documents"].drop(columns="sha256")
+        mine["documents"] = mine["documents"].drop(columns="sha256")
+        report = compare({n: e for n, e in expected.items() if n != "documents"}, mine)
+        assert report.ok, report.format()
+    assert tables["documents"].doc_key.is_unique and len(tables["documents"]) == len(SAMPLE_STEMS)
+
+
+def _catalog(db: Path) -> pd.DataFrame:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT path, status, reason, doc_key FROM files ORDER BY path").df()
+
+
+def test_ingest_is_incremental(tmp_path: Path) -> None:
+    src, out = _samples(tmp_path / "in"), tmp_path / "out"
+    first = run("ingest", src, "--out", out, "--json")
+    assert first.returncode == 0, first.stderr
+    summary = json.loads(first.stdout)
+    assert (summary["ok"], summary["skipped"], summary["pages"]) == (4, 0, 30)
+    _assert_exported_equals_expected(out)
+    before = {p.name: p.read_bytes() for p in out.glob("*.csv")}
+    again = run("ingest", src, "--out", out, "--json")
+    assert again.returncode == 0 and json.loads(again.stdout)["skipped"] == 4
+    assert {p.name: p.read_bytes() for p in out.glob("*.csv")} == before
+    # A changed file replaces its rows: the zh file now holds the en document.
+    shutil.copy(SAMPLES_DIR / "EBPBAC25_3.en.pdf", src / "EBPBAC25_3.zh.pdf")
+    changed = run("ingest", src, "--out", out, "--json")
+    assert json.loads(changed.stdout)["ok"] == 1
+    docs = read_tables(out)["documents"]
+    assert "EBPBAC25/3:zh" not in set(docs.doc_key) and docs.doc_key.is_unique
+    files = _catalog(out / "gbdocs.duckdb")
+    assert set(files.status) == {"ok", "superseded"}
+
+
+def _bad_inputs(folder: Path) -> dict[str, str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    good = SAMPLES_DIR / "EBPBAC25_3.zh.pdf"
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "notes.pdf").write_text("minutes\n", encoding="utf-8")
+    data = good.read_bytes()
+    (folder / "truncated.pdf").write_bytes(data[: len(data) // 2])
+    writer = PdfWriter(clone_from=PdfReader(good))
+    writer.encrypt(user_password="s3cret", owner_password="s3cret", algorithm="AES-128")
+    with (folder / "locked.pdf").open("wb") as f:
+        writer.write(f)
+    import pdfplumber
+
+    with pdfplumber.open(good) as pdf:
+        pdf.pages[0].to_image(resolution=40).original.convert("RGB").save(folder / "scan.pdf", "PDF")
+    other = PdfWriter(clone_from=PdfReader(good))
+    while len(other.pages) > 1:
+        other.remove_page(0)
+    with (folder / "page5.pdf").open("wb") as f:
+        other.write(f)
+    return {"empty.pdf": "empty file", "notes.pdf": "not a PDF", "truncated.pdf": "truncated PDF",
+            "locked.pdf": "encrypted PDF", "scan.pdf": "no text layer",
+            "page5.pdf": "not a governing-body document"}
+
+
+def test_bad_inputs_fail_alone_and_good_ones_land(tmp_path: Path) -> None:
+    src = _samples(tmp_path / "in")
+    reasons = _bad_inputs(src / "bad")
+    out = tmp_path / "out"
+    result = run("ingest", src, "--out", out, "--jobs", "2")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    for name, reason in reasons.items():
+        mine = [ln for ln in lines if ln.startswith("gbdocs: error: ") and ln.split(": ")[2].endswith(name)]
+        assert len(mine) == 1 and reason in mine[0], (name, lines)
+    _assert_exported_equals_expected(out)
+    files = _catalog(out / "gbdocs.duckdb")
+    failed = files[files.status == "failed"]
+    assert sorted(Path(p).name for p in failed.path) == sorted(reasons)
+    assert failed.reason.notna().all()
+
+
+def test_a_killed_ingest_is_completed_by_the_next_one(tmp_path: Path) -> None:
+    src, out = _samples(tmp_path / "in"), tmp_path / "out"
+    killed = run("ingest", src, "--out", out, "--jobs", "1", env={"GBDOCS_TEST_KILL_DURING_STORE": "3"})
+    assert killed.returncode == -9  # SIGKILL in the middle of storing the third document
+    assert not list(out.glob("*.csv"))  # the export never started
+    resumed = run("ingest", src, "--out", out, "--json")
+    assert resumed.returncode == 0, resumed.stderr
+    summary = json.loads(resumed.stdout)
+    assert summary["skipped"] == 2 and summary["ok"] == 2
+    _assert_exported_equals_expected(out)
+    with duckdb.connect(str(out / "gbdocs.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM actions").fetchone()[0] == 15 + 15 + 7 + 7
+        assert con.execute("SELECT count(*), count(DISTINCT doc_key) FROM documents").fetchone() == (4, 4)
+
+
+def test_time_and_memory_limits_stop_a_worker_not_the_batch(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SAMPLES_DIR / "A77_28.en.pdf", src / "slow.pdf")
+    slow = run("ingest", src, "--out", tmp_path / "out1", "--timeout", "1")
+    assert slow.returncode == 1 and "took longer than 1 s" in slow.stderr
+    tight = run("ingest", src, "--out", tmp_path / "out2", "--max-memory", "200", "--force")
+    assert tight.returncode == 1 and "memory" in tight.stderr.lower(), tight.stderr
+    assert "Traceback" not in slow.stderr + tight.stderr
+
+
+def test_dask_executor_on_a_local_cluster(tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    src, out = _samples(tmp_path / "in"), tmp_path / "out"
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        result = run("ingest", src, "--out", out, "--executor", "dask", "--scheduler", cluster.scheduler_address,
+                     "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["ok"] == 4
+    _assert_exported_equals_expected(out)
+
+
+@pytest.mark.parametrize("args", [["--jobs", "0"], ["--executor", "spark"]])
+def test_usage_errors_exit_2(tmp_path: Path, args: list[str]) -> None:
+    assert run("ingest", tmp_path, *args).returncode == 2
