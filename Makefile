@@ -1,5 +1,5 @@
 # Everything a fresh machine needs, from the project's own files.
-#   make run    install, then run gbdocs on the bundled samples (output in out/)
+#   make run    install, then ingest the bundled samples with gbdocs (output in out/)
 #   make test   install, then lint (ruff) and test (pytest)
 # PYTHON picks the interpreter for the virtual environment (>= 3.11).
 
@@ -8,7 +8,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint samples clean
+.PHONY: run test lint samples bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("gbdocs needs Python >= 3.11, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -18,12 +18,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	@for pdf in samples/*.pdf; do \
-		name=$$(basename $$pdf .pdf); \
-		$(BIN)/gbdocs extract $$pdf --out out/$$name || exit 1; \
-	done
+	$(BIN)/gbdocs ingest samples/*.pdf --out out
 	$(BIN)/gbdocs inspect samples/*.pdf --png --quiet --out out/inspect
-	@echo "Validated tables in out/<sample>/ (*.csv, datapackage.json, validation.html); page models and PNGs in out/inspect/<sample>/"
+	@echo "Validated tables of all samples: out/*.csv + out/datapackage.json; catalog: out/gbdocs.duckdb;"
+	@echo "page models and PNGs: out/inspect/<sample>/. Run 'make run' again: every file is skipped."
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -34,6 +32,10 @@ test: lint
 # Rebuilds the sample PDFs (needs LibreOffice and fonts-noto-cjk); see samples/README.md.
 samples: $(STAMP)
 	$(BIN)/python samples/build.py
+
+# Speed and memory against pdftotext and bare pdfplumber (a few minutes; see benchmarks/).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/ingest_bench.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache
