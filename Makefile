@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/gbdocs ingest samples/*.pdf --out out
 	$(BIN)/gbdocs inspect samples/*.pdf --png --quiet --out out/inspect
-	@echo "Validated tables of all samples: out/*.csv + out/datapackage.json; catalog: out/gbdocs.duckdb;"
+	@echo "Validated tables of all samples: out/*.csv + out/datapackage.json + out/validation.html; catalog: out/gbdocs.duckdb;"
 	@echo "page models and PNGs: out/inspect/<sample>/. Run 'make run' again: every file is skipped."
 
 lint: $(STAMP)

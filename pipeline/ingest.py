@@ -226,9 +226,35 @@ def ingest(
                 summary.problems += [f"{result.path}: {line}" for line in result.failure_lines]
             if on_result:
                 on_result(result, superseded)
-        write_tables(catalog.tables(), out)
-    summary.seconds = round(time.perf_counter() - started, 3)
+        summary.seconds = round(time.perf_counter() - started, 3)
+        write_tables(catalog.tables(), out, extra={"validation.html": _report_html(catalog, summary)})
     return summary
+
+
+def _report_html(catalog: Catalog, summary: IngestSummary) -> str:
+    """Every file of the catalog with its status, and what failed in this run."""
+    import html
+
+    files = catalog.files()
+    rows = "".join(
+        f"<tr class='{r.status}'><td>{html.escape(str(r.path))}</td><td>{html.escape(str(r.doc_key or ''))}</td>"
+        f"<td>{r.status}</td><td>{html.escape(str(r.reason or ''))}</td><td>{'' if pd.isna(r.pages) else int(r.pages)}"
+        f"</td></tr>"
+        for r in files.itertuples()
+    )
+    problems = "".join(f"<li>{html.escape(p)}</li>" for p in summary.problems) or "<li>none</li>"
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>gbdocs ingest report</title>
+<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #bbb;
+padding:4px 8px}}tr.failed,tr.invalid{{background:#fde2e2}}tr.superseded{{color:#777}}</style></head><body>
+<h1>gbdocs ingest report</h1>
+<p>This run: {summary.found} PDF(s) found, {summary.ok} ok, {summary.invalid} invalid (in quarantine/),
+{summary.failed} failed, {summary.skipped} unchanged and skipped; {summary.pages} pages in {summary.seconds:.1f} s.
+Only documents that passed their expectation suites are in the exported tables.</p>
+<h2>Problems in this run</h2><ul>{problems}</ul>
+<h2>Catalog ({html.escape(summary.db)})</h2>
+<table><tr><th>file</th><th>document</th><th>status</th><th>reason</th><th>pages</th></tr>{rows}</table>
+</body></html>
+"""
 
 
 def _suicide() -> None:

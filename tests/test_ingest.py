@@ -58,6 +58,7 @@ def test_ingest_is_incremental(tmp_path: Path) -> None:
     summary = json.loads(first.stdout)
     assert (summary["ok"], summary["skipped"], summary["pages"]) == (4, 0, 30)
     _assert_exported_equals_expected(out)
+    assert "4 ok" in (out / "validation.html").read_text(encoding="utf-8")
     before = {p.name: p.read_bytes() for p in out.glob("*.csv")}
     again = run("ingest", src, "--out", out, "--json")
     assert again.returncode == 0 and json.loads(again.stdout)["skipped"] == 4
