@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-from functools import cache
 
 import pandas as pd
 import pytest
@@ -12,8 +11,7 @@ import pytest
 from extractors.actions import header_roles
 from extractors.layout import Cell, TextLine
 from extractors.periods import expected_completion
-from harness import SAMPLES_DIR, load_expected
-from pipeline import Extraction, extract
+from harness import extracted, load_expected
 
 VARIANTS = {
     # The two layouts the action-table issue asks for: exact, page numbers aside.
@@ -32,10 +30,6 @@ VARIANTS = {
 SAME_IN_EVERY_LANGUAGE = ["action_id", "category_key", "due_date", "expected_completion", "source"]
 
 
-@cache
-def extracted(name: str) -> Extraction:
-    folder = SAMPLES_DIR / "variants" if name in VARIANTS else SAMPLES_DIR
-    return extract(folder / f"{name}.pdf")
 
 
 def _cjk_spacing_free(text: object) -> object:

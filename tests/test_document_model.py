@@ -4,15 +4,13 @@ text, and the same records whatever the page size, fonts or table layout."""
 from __future__ import annotations
 
 import re
-from functools import cache
 
 import pandas as pd
 import pytest
 
 from extractors import open_pdf, read_pages
 from extractors.document import analyse
-from harness import SAMPLE_STEMS, SAMPLES_DIR, load_expected
-from pipeline import Extraction, extract
+from harness import SAMPLE_STEMS, SAMPLES_DIR, extracted, load_expected
 
 VARIANTS = {
     "A77_28.zh.letter-sans": "A77_28.zh",
@@ -30,9 +28,6 @@ ALL = {**{s: SAMPLES_DIR / f"{s}.pdf" for s in SAMPLE_STEMS},
 CJK_SPACE_CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef] [\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
 
 
-@cache
-def extracted(name: str) -> Extraction:
-    return extract(ALL[name])
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS))

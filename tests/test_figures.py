@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import cache
 
 import pandas as pd
 import pytest
@@ -14,18 +13,13 @@ from extractors.dates import find_dates
 from extractors.figures import _figures_in, _part_of_measures
 from extractors.paragraphs import Part
 from extractors.references import find_references
-from harness import SAMPLES_DIR, load_expected
-from pipeline import Extraction, extract
+from harness import extracted, load_expected
 
 VARIANTS = ["A77_28.zh.letter-sans", "A77_28.zh.wqy", "A77_28.zh.horizontal-rules", "A77_28.zh.unruled",
             "A77_28.en.letter-dejavu", "A77_28.en.landscape-annex", "A77_28.en.unruled",
             "EBPBAC25_3.zh.letter-sans", "EBPBAC25_3.en.letter-dejavu"]
 
 
-@cache
-def extracted(name: str) -> Extraction:
-    folder = SAMPLES_DIR / "variants" if name in VARIANTS else SAMPLES_DIR
-    return extract(folder / f"{name}.pdf")
 
 
 @pytest.mark.parametrize("variant", VARIANTS)

@@ -112,15 +112,15 @@ PENDING: set[str] = set()
 
 
 @pytest.fixture(scope="module")
-def extracted() -> dict[str, dict[str, pd.DataFrame]]:
+def extractions() -> dict[str, dict[str, pd.DataFrame]]:
     return {stem: extract_sample(stem) for stem in SAMPLE_STEMS}
 
 
 @pytest.mark.parametrize("table", list(TABLES))
 @pytest.mark.parametrize("stem", SAMPLE_STEMS)
-def test_extraction_matches_expected(extracted, stem: str, table: str, request) -> None:
+def test_extraction_matches_expected(extractions, stem: str, table: str, request) -> None:
     expected = load_expected(stem)[table]
     if table in PENDING and len(expected):  # an empty expected table is met already
         request.applymarker(pytest.mark.xfail(raises=AssertionError, reason="extractor not built yet"))
-    report = compare({table: expected}, {table: extracted[stem][table]})
+    report = compare({table: expected}, {table: extractions[stem][table]})
     assert report.ok, report.format()

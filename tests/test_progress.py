@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 import pytest
 
-from harness import SAMPLES_DIR, load_expected
-from pipeline import Extraction, extract
+from harness import extracted, load_expected
 
 A77 = ["A77_28.zh", "A77_28.en"]
 VARIANTS = ["A77_28.zh.letter-sans", "A77_28.zh.wqy", "A77_28.zh.horizontal-rules", "A77_28.zh.unruled",
@@ -17,10 +14,6 @@ SAME_IN_EVERY_LANGUAGE = ["as_of", "report_symbol", "total", "implemented", "ong
                           "pct_ongoing"]
 
 
-@cache
-def extracted(name: str) -> Extraction:
-    folder = SAMPLES_DIR / "variants" if name in VARIANTS else SAMPLES_DIR
-    return extract(folder / f"{name}.pdf")
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -53,9 +46,4 @@ def test_zh_and_en_agree() -> None:
 
 
 def test_documents_without_a_progress_table_have_none() -> None:
-    assert extracted_plain("EBPBAC25_3.zh").progress.empty
-
-
-@cache
-def extracted_plain(name: str) -> Extraction:
-    return extract(SAMPLES_DIR / f"{name}.pdf")
+    assert extracted("EBPBAC25_3.zh").progress.empty

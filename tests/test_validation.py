@@ -8,7 +8,6 @@ import dataclasses
 import json
 import subprocess
 import sys
-from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -16,8 +15,7 @@ import pandas as pd
 import pytest
 from mutations import MUTATIONS
 
-from harness import SAMPLE_STEMS, SAMPLES_DIR
-from pipeline import Extraction, extract
+from harness import SAMPLE_STEMS, extracted
 from pipeline.export import export
 from pipeline.tableio import read_tables, write_tables
 from pipeline.validate import load_suites, validate_tables
@@ -26,9 +24,6 @@ from schemas import TABLES
 GBDOCS = [sys.executable, "-m", "pipeline.cli"]
 
 
-@cache
-def extracted(stem: str) -> Extraction:
-    return extract(SAMPLES_DIR / f"{stem}.pdf")
 
 
 def test_every_expectation_is_named_and_has_a_severity() -> None:
