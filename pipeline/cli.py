@@ -10,10 +10,7 @@ from typing import Any
 
 import click
 
-from extractors import PdfError
 from pipeline import __version__
-from pipeline.extract import extract as extract_pdf
-from pipeline.inspect import inspect_pdf
 
 EXIT_FAILED = 1  # a document failed; usage errors exit 2 (click's own convention)
 
@@ -61,6 +58,9 @@ def inspect(files: tuple[Path, ...], out_dir: Path, password: str | None, png: b
     does. A file that cannot be read (not a PDF, truncated, encrypted, no text layer) is
     reported on one line and skipped; the others are still written.
     """
+    from extractors import PdfError
+    from pipeline.inspect import inspect_pdf
+
     results: list[dict[str, object]] = []
     failed = 0
     for path in _progress(list(files), quiet, "inspect"):
@@ -104,7 +104,9 @@ def extract(file: Path, out_dir: Path | None, password: str | None, bom: bool, a
     A file that cannot be read (not a PDF, truncated, encrypted, no text layer, not a
     governing-body document) is reported on one line; nothing is written for it.
     """
+    from extractors import PdfError
     from pipeline.export import export
+    from pipeline.extraction import extract as extract_pdf
 
     out = out_dir or Path("out") / file.stem
     try:

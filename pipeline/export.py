@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.extract import Extraction
+from pipeline.extraction import Extraction
 from pipeline.tableio import write_tables
 from pipeline.validate import ValidationReport, validate_tables
 

@@ -91,7 +91,7 @@ def file_sha256(path: Path) -> str | None:
 def process(path: str, password: str | None = None) -> TaskResult:
     """One document, in a worker: extract, validate, return the tables or the reason."""
     from extractors import PdfError
-    from pipeline.extract import extract
+    from pipeline.extraction import extract
 
     sha = file_sha256(Path(path)) or ""
     try:
