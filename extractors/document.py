@@ -17,6 +17,7 @@ import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from extractors.layout import Page, TextLine
 from extractors.references import find_symbol
@@ -69,6 +70,8 @@ class DocumentModel:
     symbol: str | None
     known_words: frozenset[str]
     cjk_latin_spaced: bool = False  # the document's own habit: 2024 年 (True) or 2024年
+    # Results several extractors build on (the numbered paragraphs), computed once.
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def join(self, lines: list[TextLine]) -> str:
         return self.join_texts([ln.text for ln in lines])

@@ -53,7 +53,13 @@ def _footnote_for(label: str, page: int, notes: list[Footnote]) -> str | None:
 
 def paragraph_parts(model: DocumentModel) -> list[tuple[ParagraphRecord, list[Part]]]:
     """Paragraph records, each with its parts; the parts let other extractors map a
-    position in the text back to its page and line."""
+    position in the text back to its page and line. Built once per document model."""
+    if "paragraph_parts" not in model.derived:
+        model.derived["paragraph_parts"] = _paragraph_parts(model)
+    return model.derived["paragraph_parts"]
+
+
+def _paragraph_parts(model: DocumentModel) -> list[tuple[ParagraphRecord, list[Part]]]:
     out: list[tuple[ParagraphRecord, list[Part]]] = []
     section: str | None = None
     parent = ""

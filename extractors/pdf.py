@@ -36,21 +36,27 @@ class PdfInfo:
     pages: int
 
 
-def _check_file(path: Path) -> bytes:
+TRAILER_WINDOW = 2048  # %%EOF ends the file, give or take trailing whitespace or comments
+
+
+def _check_file(path: Path) -> None:
     if not path.exists():
         raise PdfError(path, "no such file")
     if path.is_dir():
         raise PdfError(path, "is a directory, not a PDF file")
-    data = path.read_bytes()
-    if not data:
+    size = path.stat().st_size
+    if not size:
         raise PdfError(path, "empty file")
-    if b"%PDF-" not in data[:HEADER_WINDOW]:
+    with path.open("rb") as f:  # only the two ends: the file itself is read by pdfplumber
+        head = f.read(HEADER_WINDOW)
+        f.seek(max(0, size - TRAILER_WINDOW))
+        tail = f.read()
+    if b"%PDF-" not in head:
         raise PdfError(path, "not a PDF (no %PDF- header)")
-    if b"%%EOF" not in data[-2048:]:
+    if b"%%EOF" not in tail:
         # pdfminer often recovers a truncated file silently and returns missing pages;
         # a partial document must not pass as a whole one.
         raise PdfError(path, "truncated PDF (no %%EOF trailer at the end of the file)")
-    return data
 
 
 @contextmanager
@@ -94,8 +100,7 @@ def file_sha256(path: Path | str) -> str:
     return digest.hexdigest()
 
 
-def pdf_info(path: Path | str, password: str | None = None) -> PdfInfo:
+def pdf_info(path: Path | str, pdf: pdfplumber.PDF) -> PdfInfo:
+    """What is known of an opened PDF before extraction."""
     path = Path(path)
-    with open_pdf(path, password) as pdf:
-        pages = len(pdf.pages)
-    return PdfInfo(source_file=path.name, sha256=file_sha256(path), pages=pages)
+    return PdfInfo(source_file=path.name, sha256=file_sha256(path), pages=len(pdf.pages))

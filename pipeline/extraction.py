@@ -67,8 +67,8 @@ def extract(path: Path | str, password: str | None = None, validate: bool = True
     """
     path = Path(path)
     t0 = time.perf_counter()
-    info = pdf_info(path, password)
     with open_pdf(path, password) as pdf:
+        info = pdf_info(path, pdf)
         pages = read_text_pages(pdf, path)
     t1 = time.perf_counter()
     model = analyse(pages)

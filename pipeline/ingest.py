@@ -10,7 +10,6 @@ document, so a crash at any point leaves a catalog the next run completes.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import resource
 import time
@@ -21,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from extractors.pdf import file_sha256
 from pipeline.catalog import Catalog, FileRecord
 from pipeline.tableio import write_tables
 
@@ -77,23 +77,18 @@ def discover(paths: Iterable[Path | str]) -> list[Path]:
     return sorted(found, key=lambda f: str(f))
 
 
-def file_sha256(path: Path) -> str | None:
+def _sha256(path: Path) -> str | None:
     try:
-        digest = hashlib.sha256()
-        with path.open("rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                digest.update(block)
-        return digest.hexdigest()
+        return file_sha256(path)
     except OSError:
-        return None
+        return None  # missing or unreadable: extraction will say why
 
 
-def process(path: str, password: str | None = None) -> TaskResult:
+def process(path: str, sha: str, password: str | None = None) -> TaskResult:
     """One document, in a worker: extract, validate, return the tables or the reason."""
     from extractors import PdfError
     from pipeline.extraction import extract
 
-    sha = file_sha256(Path(path)) or ""
     try:
         result = extract(path, password=password)
     except PdfError as exc:
@@ -126,14 +121,14 @@ def _limit_memory(max_mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _run_local(paths: list[str], password: str | None, jobs: int, timeout: float,
+def _run_local(paths: dict[str, str], password: str | None, jobs: int, timeout: float,
                max_memory_mb: int) -> Iterator[TaskResult]:
     from concurrent.futures import TimeoutError as FutureTimeout
 
     from pebble import ProcessExpired, ProcessPool
 
     with ProcessPool(max_workers=jobs, initializer=_limit_memory, initargs=(max_memory_mb,)) as pool:
-        futures = {pool.schedule(process, args=(p, password), timeout=timeout): p for p in paths}
+        futures = {pool.schedule(process, args=(p, sha, password), timeout=timeout): p for p, sha in paths.items()}
         pending = set(futures)
         while pending:
             done = [f for f in pending if f.done()]
@@ -146,29 +141,27 @@ def _run_local(paths: list[str], password: str | None, jobs: int, timeout: float
                 try:
                     yield future.result()
                 except FutureTimeout:
-                    yield TaskResult(path, file_sha256(Path(path)) or "", "failed",
+                    yield TaskResult(path, paths[path], "failed",
                                      f"took longer than {timeout:g} s (time limit per document); worker stopped")
                 except ProcessExpired as exc:
-                    yield TaskResult(path, file_sha256(Path(path)) or "", "failed",
+                    yield TaskResult(path, paths[path], "failed",
                                      f"worker died ({exc}); memory limit {max_memory_mb} MB?")
                 except Exception as exc:
-                    yield TaskResult(path, file_sha256(Path(path)) or "", "failed",
-                                     f"worker error ({exc.__class__.__name__}: {exc})")
+                    yield TaskResult(path, paths[path], "failed", f"worker error ({exc.__class__.__name__}: {exc})")
 
 
-def _run_dask(paths: list[str], password: str | None, scheduler: str | None) -> Iterator[TaskResult]:
+def _run_dask(paths: dict[str, str], password: str | None, scheduler: str | None) -> Iterator[TaskResult]:
     from distributed import Client, as_completed
 
     client = Client(scheduler) if scheduler else Client(processes=True, dashboard_address=None)
     try:
-        futures = {client.submit(process, p, password, pure=False): p for p in paths}
+        futures = {client.submit(process, p, sha, password, pure=False): p for p, sha in paths.items()}
         for future in as_completed(futures):
             path = futures[future]
             try:
                 yield future.result()
             except Exception as exc:
-                yield TaskResult(path, file_sha256(Path(path)) or "", "failed",
-                                 f"dask task error ({exc.__class__.__name__}: {exc})")
+                yield TaskResult(path, paths[path], "failed", f"dask task error ({exc.__class__.__name__}: {exc})")
     finally:
         client.close()
 
@@ -196,14 +189,14 @@ def ingest(
     summary = IngestSummary(found=len(files), out=str(out), db=str(db_path))
     with Catalog(db_path) as catalog:
         known = catalog.known()
-        todo: list[str] = []
+        todo: dict[str, str] = {}  # path -> sha256, read once here and handed to the worker
         for f in files:
             path = str(f.resolve()) if f.exists() else str(f)
-            sha = file_sha256(f)
+            sha = _sha256(f)
             if not force and sha is not None and known.get(path, ("", ""))[0] == sha:
                 summary.skipped += 1
                 continue
-            todo.append(path)
+            todo[path] = sha or ""
         if on_start:
             on_start(len(todo))
         jobs = jobs or os.cpu_count() or 1
