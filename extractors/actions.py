@@ -15,6 +15,7 @@ from statistics import median
 
 from extractors.dates import find_dates
 from extractors.document import DocumentModel
+from extractors.headers import Roles, match_roles
 from extractors.layout import BBox, Cell, Table, TextLine
 from extractors.paragraphs import paragraph_parts
 from extractors.periods import expected_completion
@@ -24,7 +25,7 @@ from schemas.vocabularies import category_key
 
 # Header names per column role, matched without spaces and case, in this order (the
 # due-date header is printed 初步预计到期日, 初步预计到日期, Initial expected due date ...).
-ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+ROLES: Roles = (
     ("action_id", re.compile(r"^(编号|行动编号|序号|no\.?|id|actionid|actionno\.?|ref\.?|number)$")),
     ("due", re.compile(r"(到期|截止|预计.*日期|due|deadline)")),
     ("status", re.compile(r"(最新情况|进展|现况|状况|update|status|progress)")),
@@ -36,19 +37,9 @@ LEAD_TERM = re.compile(r"^(.{1,40}?)(?:。|\.\s)")
 TERMINAL = tuple("。．.；;！!？?")
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", "", text).lower().rstrip(":：")
-
-
 def header_roles(cells: list[Cell]) -> dict[str, int] | None:
     """Column of each role if ``cells`` is an action table's header row, else None."""
-    roles: dict[str, int] = {}
-    for cell in cells:
-        name = _norm("".join(ln.text for ln in cell.lines))
-        for role, pattern in ROLES:
-            if role not in roles and pattern.search(name):
-                roles[role] = cell.col
-                break
+    roles = match_roles(cells, ROLES)
     if {"action_id", "action"} <= roles.keys() and len(roles) >= 3:
         return roles
     return None

@@ -7,11 +7,12 @@ import re
 
 from extractors.dates import MONTHS
 from extractors.document import DocumentModel
+from extractors.headers import Roles, match_roles
 from extractors.layout import Cell, Table
 from extractors.records import ProgressRecord
 from extractors.references import find_symbol
 
-ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+ROLES: Roles = (
     ("pct_implemented", re.compile(r"(已结束.*占比|已落实.*(占比|百分比)|share.*closed|(%|percent).*implemented)")),
     ("pct_ongoing", re.compile(r"(尚未结束.*占比|正在进行.*(占比|百分比)|share.*(open|ongoing)|(%|percent).*ongoing)")),
     ("as_of", re.compile(r"(日期|date)")),
@@ -30,14 +31,9 @@ def _text(cell: Cell | None, model: DocumentModel) -> str:
     return model.join(list(cell.lines)) if cell and cell.lines else ""
 
 
-def header_roles(cells: list[Cell], model: DocumentModel) -> dict[str, int] | None:
-    roles: dict[str, int] = {}
-    for cell in cells:
-        name = re.sub(r"\s+", "", _text(cell, model)).lower()
-        for role, pattern in ROLES:
-            if role not in roles and pattern.search(name):
-                roles[role] = cell.col
-                break
+def header_roles(cells: list[Cell]) -> dict[str, int] | None:
+    """Column of each role if ``cells`` is a progress table's header row, else None."""
+    roles = match_roles(cells, ROLES)
     needed = {"as_of", "total", "implemented", "ongoing"}
     return roles if needed <= roles.keys() else None
 
@@ -81,7 +77,7 @@ def extract_progress(model: DocumentModel) -> list[ProgressRecord]:
     records: list[ProgressRecord] = []
     for page in model.pages:
         for table in page.tables:
-            roles = header_roles(table.row(0), model)
+            roles = header_roles(table.row(0))
             if roles is None:
                 continue
             notes = _notes(model, table.page)
