@@ -207,13 +207,18 @@ def build_lines(chars: list[dict[str, Any]], page: int) -> list[TextLine]:
     return sorted(lines, key=lambda ln: (round(ln.top), ln.x0))
 
 
+def _chars_in(chars: list[dict[str, Any]], box: BBox) -> list[dict[str, Any]]:
+    return [c for c in chars if _inside(c, box, slack=0)]
+
+
 def _cells_from_grid(page: pdfplumber.page.Page, number: int, xs: list[float], ys: list[float]) -> list[Cell]:
     cells: list[Cell] = []
+    table_chars = _chars_in(page.chars, (xs[0], ys[0], xs[-1], ys[-1]))  # each cell looks only here
     for r, (top, bottom) in enumerate(itertools.pairwise(ys)):
+        row_chars = _chars_in(table_chars, (xs[0], top, xs[-1], bottom))
         for k, (left, right) in enumerate(itertools.pairwise(xs)):
             bbox = (left, top, right, bottom)
-            inner = [c for c in page.chars if _inside(c, bbox, slack=0)]
-            cells.append(Cell(r, k, bbox, tuple(build_lines(inner, number))))
+            cells.append(Cell(r, k, bbox, tuple(build_lines(_chars_in(row_chars, bbox), number))))
     return cells
 
 
@@ -225,12 +230,13 @@ def _ruled_tables(page: pdfplumber.page.Page, number: int) -> list[Table]:
             continue  # a shaded header row alone is not a table: see _row_ruled_tables
         cells: list[Cell] = []
         n_cols = 0
+        table_chars = _chars_in(page.chars, tuple(found.bbox))  # each cell looks only here
         for r, row in enumerate(found.rows):
             n_cols = max(n_cols, len(row.cells))
             for k, bbox in enumerate(row.cells):
                 if bbox is None:
                     continue
-                inner = [c for c in page.chars if _inside(c, bbox, slack=0)]
+                inner = _chars_in(table_chars, tuple(bbox))
                 cells.append(Cell(r, k, tuple(bbox), tuple(build_lines(inner, number))))
         tables.append(Table(number, tuple(found.bbox), len(found.rows), n_cols, tuple(cells), "lines"))
     return tables
@@ -359,8 +365,9 @@ def _unruled_tables(page: pdfplumber.page.Page, number: int, lines: list[TextLin
                 xs = sorted({c.bbox[0] for c in prev.cells} | {x1})
         # The table ends at the first line of running text across its columns (a table
         # note, the next paragraph): no column gap anywhere in it.
+        below_chars = [c for c in page.chars if x0 <= c["x0"] <= x1 and c["top"] > head_bottom - 1]
         for i, ln in enumerate(body):
-            row_chars = [c for c in page.chars if abs(c["top"] - ln.top) < 0.3 * ln.size and x0 <= c["x0"] <= x1]
+            row_chars = [c for c in below_chars if abs(c["top"] - ln.top) < 0.3 * ln.size]
             pieces = _pieces(row_chars, 1.0 * ln.size)
             if len(pieces) == 1 and pieces[0][0]["x0"] < xs[1] - 1 and pieces[0][-1]["x1"] > xs[2] + 1:
                 body = body[:i]
@@ -372,7 +379,7 @@ def _unruled_tables(page: pdfplumber.page.Page, number: int, lines: list[TextLin
         first_col = [ln for ln in body if ln.x0 < xs[1] - 1]
         steps = [b.top - a.top for a, b in itertools.pairwise(body) if b.top > a.top]
         pitch = median(steps) if steps else 1.5 * size
-        region_chars = [c for c in page.chars if x0 <= c["x0"] and c["x1"] <= x1 and head_bottom < c["top"] < bottom]
+        region_chars = [c for c in below_chars if c["x1"] <= x1 and head_bottom < c["top"] < bottom]
 
         for a, b in itertools.pairwise([None, *first_col]):
             if b is None or b.top - 0.5 <= ys[-1]:
