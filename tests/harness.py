@@ -24,17 +24,12 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
-from pipeline.tableio import read_table as _read_table  # noqa: E402
+from pipeline.tableio import read_table  # noqa: E402
 from schemas import TABLES, Table  # noqa: E402
 
 SAMPLES_DIR = ROOT / "samples"
 EXPECTED_DIR = SAMPLES_DIR / "expected"
 SAMPLE_STEMS: list[str] = sorted(p.parent.name for p in EXPECTED_DIR.glob("*/documents.csv"))
-
-def read_table(path: Path, table: Table) -> pd.DataFrame:
-    """Read one table's CSV with the types of ``schemas`` (empty field = null)."""
-    return _read_table(path, table)
-
 
 def load_dir(directory: Path) -> dict[str, pd.DataFrame]:
     """All six tables of a directory of CSVs (a missing CSV is an error)."""

@@ -8,15 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pdfplumber
 import pytest
-from pypdf import PdfReader, PdfWriter
 
+from bad_inputs import GOOD, PASSWORD, encrypted, make_bad_inputs, not_a_governing_body_document
 from harness import SAMPLES_DIR
 from pipeline.inspect import CELL_COLUMNS, LINE_COLUMNS
 
 GBDOCS = [sys.executable, "-m", "pipeline.cli"]
-GOOD = SAMPLES_DIR / "EBPBAC25_3.zh.pdf"
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -73,37 +71,12 @@ def test_inspect_json_summary(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- bad input
 
 
-def _encrypted(path: Path, password: str) -> Path:
-    writer = PdfWriter(clone_from=PdfReader(GOOD))
-    writer.encrypt(user_password=password, owner_password=password, algorithm="AES-128")
-    with path.open("wb") as f:
-        writer.write(f)
-    return path
-
-
-def _image_only(path: Path) -> Path:
-    with pdfplumber.open(GOOD) as pdf:
-        image = pdf.pages[0].to_image(resolution=50).original
-    image.convert("RGB").save(path, "PDF")
-    return path
-
-
 @pytest.fixture
 def bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
-    d = tmp_path / "in"
-    d.mkdir()
-    (d / "empty.pdf").write_bytes(b"")
-    (d / "notes.pdf").write_text("minutes of the meeting\n", encoding="utf-8")
-    data = GOOD.read_bytes()
-    (d / "truncated.pdf").write_bytes(data[: len(data) // 2])
-    return {
-        "empty": (d / "empty.pdf", "empty file"),
-        "not a pdf": (d / "notes.pdf", "not a PDF"),
-        "truncated": (d / "truncated.pdf", "truncated PDF"),
-        "encrypted": (_encrypted(d / "locked.pdf", "s3cret"), "encrypted PDF: give its password with --password"),
-        "scan": (_image_only(d / "scan.pdf"), "no text layer"),
-        "missing": (d / "nowhere.pdf", "no such file"),
-    }
+    found = make_bad_inputs(tmp_path / "in")
+    del found["not a governing-body document"]  # a readable PDF: inspect shows it, extract refuses it
+    found["missing"] = (tmp_path / "in" / "nowhere.pdf", "no such file")
+    return found
 
 
 def test_each_bad_input_fails_alone_with_one_clear_line(tmp_path: Path, bad_inputs) -> None:
@@ -119,7 +92,7 @@ def test_each_bad_input_fails_alone_with_one_clear_line(tmp_path: Path, bad_inpu
 
 
 def test_password_opens_an_encrypted_pdf(tmp_path: Path) -> None:
-    locked = _encrypted(tmp_path / "locked.pdf", "s3cret")
+    locked = encrypted(tmp_path / "locked.pdf", PASSWORD)
     wrong = run("inspect", locked, "--out", tmp_path, "--password", "nope")
     assert wrong.returncode == 1 and wrong.stderr.strip().endswith("wrong password")
     right = run("inspect", locked, "--out", tmp_path, "--password", "s3cret")
@@ -169,15 +142,7 @@ def test_extract_writes_every_table_and_the_datapackage(tmp_path: Path) -> None:
 
 
 def test_extract_refuses_a_pdf_that_is_not_a_governing_body_document(tmp_path: Path) -> None:
-    import pdfplumber as _  # noqa: F401  (the fixture PDF is written with pypdf below)
-
-    writer = PdfWriter(clone_from=PdfReader(GOOD))
-    # Keep only the last page: body text, no header block, hence no document symbol.
-    while len(writer.pages) > 1:
-        writer.remove_page(0)
-    path = tmp_path / "page5.pdf"
-    with path.open("wb") as f:
-        writer.write(f)
+    path = not_a_governing_body_document(tmp_path / "page5.pdf")
     result = run("extract", path, "--out", tmp_path / "out")
     assert result.returncode == 1
     assert result.stderr.strip() == f"gbdocs: error: {path}: not a governing-body document: " \

@@ -13,8 +13,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from pypdf import PdfReader, PdfWriter
 
+from bad_inputs import make_bad_inputs
 from harness import SAMPLE_STEMS, SAMPLES_DIR, compare, load_expected
 from pipeline.tableio import read_tables
 
@@ -73,34 +73,9 @@ def test_ingest_is_incremental(tmp_path: Path) -> None:
     assert set(files.status) == {"ok", "superseded"}
 
 
-def _bad_inputs(folder: Path) -> dict[str, str]:
-    folder.mkdir(parents=True, exist_ok=True)
-    good = SAMPLES_DIR / "EBPBAC25_3.zh.pdf"
-    (folder / "empty.pdf").write_bytes(b"")
-    (folder / "notes.pdf").write_text("minutes\n", encoding="utf-8")
-    data = good.read_bytes()
-    (folder / "truncated.pdf").write_bytes(data[: len(data) // 2])
-    writer = PdfWriter(clone_from=PdfReader(good))
-    writer.encrypt(user_password="s3cret", owner_password="s3cret", algorithm="AES-128")
-    with (folder / "locked.pdf").open("wb") as f:
-        writer.write(f)
-    import pdfplumber
-
-    with pdfplumber.open(good) as pdf:
-        pdf.pages[0].to_image(resolution=40).original.convert("RGB").save(folder / "scan.pdf", "PDF")
-    other = PdfWriter(clone_from=PdfReader(good))
-    while len(other.pages) > 1:
-        other.remove_page(0)
-    with (folder / "page5.pdf").open("wb") as f:
-        other.write(f)
-    return {"empty.pdf": "empty file", "notes.pdf": "not a PDF", "truncated.pdf": "truncated PDF",
-            "locked.pdf": "encrypted PDF", "scan.pdf": "no text layer",
-            "page5.pdf": "not a governing-body document"}
-
-
 def test_bad_inputs_fail_alone_and_good_ones_land(tmp_path: Path) -> None:
     src = _samples(tmp_path / "in")
-    reasons = _bad_inputs(src / "bad")
+    reasons = {path.name: reason for path, reason in make_bad_inputs(src / "bad").values()}
     out = tmp_path / "out"
     result = run("ingest", src, "--out", out, "--jobs", "2")
     assert result.returncode == 1

@@ -13,9 +13,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from mutations import MUTATIONS
 
 from harness import SAMPLE_STEMS, extracted
+from mutations import MUTATIONS
 from pipeline.export import export
 from pipeline.tableio import read_tables, write_tables
 from pipeline.validate import load_suites, validate_tables
