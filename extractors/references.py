@@ -29,7 +29,10 @@ DOCUMENT = re.compile(
 )
 # A symbol printed without its body, recognised only where the text says it is a document.
 BARE_DOCUMENT = re.compile(r"(?:文件|[Dd]ocuments?)\s*(\d{2,3}/\d{1,3}" + _SUFFIX + r")" + _BOUNDARY_AFTER)
-URL = re.compile(r"(?:https?://|www\.)[^\s<>\"“”‘’，。；、（）【】《》]+")
+# A URL ends where the text around it begins: whitespace, quotes, and any CJK character or
+# full-width punctuation (a Chinese sentence runs on with no space: ...member-states-portal获取).
+URL = re.compile(r"(?:https?://|www\.)[^\s<>\"“”‘’\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff"
+                 r"\ufe10-\ufe6f\uff00-\uffef\U00020000-\U0003ffff]+")
 
 ACCESS_WINDOW = 60  # characters after a URL in which its access date is printed
 

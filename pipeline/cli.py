@@ -122,9 +122,12 @@ def extract(file: Path, out_dir: Path | None, password: str | None, bom: bool, a
     pages = int(result.documents.pages.iloc[0])
     for failure in report.critical:
         click.echo(f"gbdocs: invalid: {file}: {failure.line()}", err=True)
+    if result.repaired and not quiet:
+        click.echo(f"gbdocs: note: {file}: file repaired to be read: {result.repaired}", err=True)
     if as_json:
         click.echo(json.dumps({
             "file": str(file), "doc_key": result.doc_key, "exported": exported.exported,
+            "repaired": result.repaired or None,
             "out": str(exported.folder), "pages": pages, "rows": counts, "action_sources": result.strategies,
             "validation": {"evaluated": report.evaluated, "critical": [f.line() for f in report.critical],
                            "warnings": [f.line() for f in report.warnings]},

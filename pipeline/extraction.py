@@ -38,6 +38,7 @@ class Extraction:
     # How each action table was found: {first page: "lines" | "text"}; "list" for action lists.
     strategies: dict[str, list[int]] = field(default_factory=dict)
     validation: ValidationReport | None = None  # the expectation suites' verdict
+    repaired: str = ""  # what had to be repaired to read the file (bytes after %%EOF, a broken xref)
 
     @property
     def doc_key(self) -> str:
@@ -93,6 +94,7 @@ def extract(path: Path | str, password: str | None = None, validate: bool = True
         references=to_frame(TABLES["references"], references, keys),
         seconds={"read": t1 - t0, "extract": t2 - t1},
         strategies=_strategies(actions),
+        repaired=info.repaired,
     )
     if validate:
         result.validation = validate_tables(result.tables())

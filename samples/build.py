@@ -31,8 +31,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from gen.source import FOOTNOTE, SRC, Block, Source, parse_source
+
 HERE = Path(__file__).resolve().parent
-SRC = HERE / "src"
 
 PAGE_SIZES_CM = {"a4": (21.0, 29.7), "letter": (21.59, 27.94)}
 
@@ -93,71 +94,8 @@ STANDARD: list[Variant] = [
 ]
 
 
-# ---------------------------------------------------------------- source parsing
-
-
-@dataclass
-class Block:
-    kind: str  # heading, centered, numbered, subitem, bullet, plain, caption, figure,
-    #            table, note, pagebreak, end
-    text: str = ""
-    rows: list[list[str]] = field(default_factory=list)
-    name: str = ""
-
-
-@dataclass
-class Source:
-    meta: dict[str, str]
-    blocks: list[Block]
-
-
-def parse_source(path: Path) -> Source:
-    meta: dict[str, str] = {}
-    blocks: list[Block] = []
-    for chunk in re.split(r"\n\s*\n", path.read_text(encoding="utf-8").strip()):
-        lines = chunk.split("\n")
-        first = lines[0]
-        if first.startswith("@"):
-            for line in lines:
-                key, _, value = line[1:].partition(":")
-                meta[key.strip()] = value.strip()
-        elif first.startswith("!table"):
-            rows = [line.split("\t") for line in lines[1:]]
-            width = len(rows[0])
-            bad = [r for r in rows if len(r) != width]
-            if bad:
-                raise ValueError(f"{path.name}: table row with {len(bad[0])} cells, header has {width}")
-            blocks.append(Block("table", rows=rows, name=first.split(maxsplit=1)[1]))
-        elif len(lines) > 1:
-            raise ValueError(f"{path.name}: block spans several lines: {first[:40]!r}")
-        elif first.startswith("## "):
-            blocks.append(Block("centered", first[3:]))
-        elif first.startswith("# "):
-            blocks.append(Block("heading", first[2:]))
-        elif first.startswith("- "):
-            blocks.append(Block("bullet", first[2:]))
-        elif first.startswith("> "):
-            blocks.append(Block("plain", first[2:]))
-        elif first.startswith("!"):
-            cmd, _, rest = first[1:].partition(" ")
-            if cmd not in {"caption", "figure", "note", "pagebreak", "end"}:
-                raise ValueError(f"{path.name}: unknown directive !{cmd}")
-            blocks.append(Block(cmd, rest))
-        elif re.match(r"^\d+\.\s", first):
-            blocks.append(Block("numbered", first))
-        elif re.match(r"^\([a-z]\)\s", first):
-            blocks.append(Block("subitem", first))
-        else:
-            raise ValueError(f"{path.name}: cannot tell what this block is: {first[:40]!r}")
-    for key in ("language", "body", "agenda", "symbol", "date", "title", "report_by"):
-        if key not in meta:
-            raise ValueError(f"{path.name}: missing @{key}")
-    return Source(meta, blocks)
-
-
 # ---------------------------------------------------------------- FODT writing
 
-FOOTNOTE = re.compile(r"\[\^(.*?)\]")
 
 
 def _spans(text: str) -> str:

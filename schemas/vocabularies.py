@@ -23,7 +23,8 @@ class Term:
 
 CATEGORIES: tuple[Term, ...] = (
     Term("accountability", ("问责制",), ("Accountability",)),
-    Term("country_impact", ("在国家级的影响", "国家级影响"), ("Impact at country level", "Country impact")),
+    Term("country_impact", ("在国家级的影响", "国家级影响", "国家层面的影响", "国家一级的影响"),
+         ("Impact at country level", "Impact at the country level", "Country-level impact", "Country impact")),
     Term("financing", ("筹资",), ("Financing",)),
     Term("governance", ("治理",), ("Governance",)),
     Term("results", ("结果",), ("Results",)),
