@@ -28,8 +28,15 @@ SUBITEM = re.compile(r"^\(([a-z])\)\s+(?=\S)")
 CAPTION = re.compile(r"^(表|图|Table|Figure|TABLE|FIGURE)\s*\d*\s*[.．:：]")
 ANNEX = re.compile(r"^(附件|ANNEX|Annex)(\s*\d+)?$")
 END_MARK = re.compile(r"^=[=\s]*=$")
-PAGE_NUMBER = re.compile(r"^[-–—\s]*(?:Page\s+|第\s*)?(\d{1,4})(?:\s*页)?[-–—\s]*$", re.IGNORECASE)
-FOOTNOTE_LABEL = re.compile(r"^(\d{1,3}|\*{1,3})\s+(?=\S)")
+# Page numbers as producers print them: 2, - 2 -, Page 2, 2/19, Page 2 of 19, 第2页, 第 2 页，共 9 页.
+PAGE_NUMBER = re.compile(
+    r"^[-–—\s]*(?:Page\s+|p\.\s*|第\s*)?(\d{1,4})(?:\s*页)?"
+    r"(?:\s*(?:/|of|／)\s*\d{1,4}|\s*[，,]?\s*共\s*\d{1,4}\s*页)?[-–—\s]*$",
+    re.IGNORECASE,
+)
+# A note's label: "1 Text", "1. Text", "1) Text", "[1] Text" (a superscript label is a marker).
+FOOTNOTE_LABEL = re.compile(r"^(?:\[(\d{1,3})\]|(\d{1,3}|\*{1,3})[.)]?)\s+(?=\S)")
+LABEL_ONLY = re.compile(r"^(?:\[(\d{1,3})\]|(\d{1,3})[.)]?)$")
 GLUED_LABEL = re.compile(r"^(\d{1,3})(?=[^\d\s.,])")
 
 SMALL_PRINT = 0.93  # lines smaller than this share of the body size are small print (9 pt under 10 pt)
@@ -114,7 +121,7 @@ def _running_lines(pages: list[Page], symbol: str | None) -> set[int]:
         for ln in bands[page.number]:
             text = ln.text.strip()
             number = PAGE_NUMBER.match(text)
-            if page.number == 1 and not number:
+            if page.number == 1 and not number and ln.top < page.height / 2:
                 continue  # page 1 carries the header block, not a running head
             if (
                 (number and int(number.group(1)) == page.number)
@@ -125,12 +132,21 @@ def _running_lines(pages: list[Page], symbol: str | None) -> set[int]:
     return running
 
 
+def _table_rule(rule: tuple[float, float, float, float], page: Page) -> bool:
+    """A stroke that is part of a table's ruling or a box's frame (not a footnote separator)."""
+    for x0, top, x1, bottom in [t.bbox for t in page.tables] + list(page.boxes):
+        if top - 2 <= rule[1] <= bottom + 2 and rule[0] < x1 and rule[2] > x0:
+            return True
+    return False
+
+
 def _footnote_zone(page: Page, lines: list[TextLine], body_size: float) -> list[TextLine]:
-    """The footnote lines at the bottom of a page: below a short separator rule if there is
-    one, else the trailing run of small-print lines that starts with a note label."""
-    # The separator is the highest short rule with only small print below it (a figure's
-    # frame is a short rule too, but body text follows it).
-    for rule in sorted((r for r in page.rules if r[1] > page.height * 0.35), key=lambda r: r[1]):
+    """The footnote lines at the bottom of a page: below a separator rule (short or across the
+    page) if there is one, else the trailing run of small-print lines that starts with a note label."""
+    # The separator is the highest rule with only small print below it (a figure's frame or a
+    # table's bottom rule is a rule too, but belongs to its box).
+    candidates = [r for r in page.rules if r[1] > page.height * 0.35 and not _table_rule(r, page)]
+    for rule in sorted(candidates, key=lambda r: r[1]):
         below = [ln for ln in lines if ln.top > rule[1]]
         if below and all(ln.size < body_size * SMALL_PRINT for ln in below):
             return below
@@ -141,30 +157,62 @@ def _footnote_zone(page: Page, lines: list[TextLine], body_size: float) -> list[
         zone.insert(0, ln)
     # Without a separator, small print counts as footnotes only from a note label on.
     while zone and not (FOOTNOTE_LABEL.match(zone[0].text) or GLUED_LABEL.match(zone[0].text)
+                        or LABEL_ONLY.match(zone[0].text)
                         or (zone[0].markers and zone[0].markers[0].offset == 0)):
         zone.pop(0)
     return zone
 
 
+def _label_of(m: re.Match[str]) -> str:
+    return next(g for g in m.groups() if g)
+
+
 def _parse_footnotes(zone: list[TextLine], language: str, known: frozenset[str],
                      markers: set[str], continues: str | None) -> list[Footnote]:
-    """Notes of one footnote zone. A note starts at the zone's left edge with its label;
-    a label glued to the text (10可由) counts only if a marker in the body points to it."""
+    """Notes of one footnote zone. A note starts at the zone's left edge with its label: a
+    superscript, "1 ", "1.", "[1]", or a label in a column of its own (a tab after it); a
+    label glued to the text (10可由) counts only if a marker in the body points to it. A
+    numeric label must follow the one before (or restart at 1): a continuation line that
+    happens to begin with a number (15 April 2024) is not a new note."""
     if not zone:
         return []
     left = min(ln.x0 for ln in zone)
     # Lines before the first label continue the previous page's last note.
     notes: list[tuple[str, int, list[str]]] = [(continues or "", zone[0].page, [])]
-    for ln in zone:
-        m = FOOTNOTE_LABEL.match(ln.text) or GLUED_LABEL.match(ln.text)
-        if m and m.re is GLUED_LABEL and m.group(1) not in markers:
-            m = None
-        if ln.markers and ln.markers[0].offset == 0:  # a superscript label (Word)
-            notes.append((ln.markers[0].label, ln.page, [ln.text]))
-        elif m and ln.x0 <= left + 2:
-            notes.append((m.group(1), ln.page, [ln.text[m.end():]]))
+    last_label: int | None = None
+
+    def follows(label: str) -> bool:
+        if not label.isdigit() or last_label is None:
+            return True
+        return int(label) in (last_label + 1, 1)
+
+    skip: set[int] = set()
+    for i, ln in enumerate(zone):
+        if i in skip:
+            continue
+        text = ln.text
+        label: str | None = None
+        only = LABEL_ONLY.match(text)
+        if only and ln.x0 <= left + 2:
+            # the label in its own column: the note's text is the next piece on the same row
+            nxt = next((j for j in range(i + 1, len(zone)) if abs(zone[j].top - ln.top) < 0.6 * ln.size), None)
+            if nxt is not None and follows(_label_of(only)):
+                label, text = _label_of(only), zone[nxt].text
+                skip.add(nxt)
+        if label is None and ln.markers and ln.markers[0].offset == 0:  # a superscript label (Word)
+            label = ln.markers[0].label.strip("[]")
+        if label is None:
+            m = FOOTNOTE_LABEL.match(text) or GLUED_LABEL.match(text)
+            if m and m.re is GLUED_LABEL and m.group(1) not in markers:
+                m = None
+            if m and ln.x0 <= left + 2 and follows(_label_of(m)):
+                label, text = _label_of(m), text[m.end():]
+        if label is not None:
+            notes.append((label, ln.page, [text]))
+            if label.isdigit():
+                last_label = int(label)
         elif notes:
-            notes[-1][2].append(ln.text)
+            notes[-1][2].append(text)
     return [Footnote(label, page, join_lines(parts, language, known)[0]) for label, page, parts in notes
             if parts and label]
 

@@ -81,7 +81,7 @@ class Page:
     lines: tuple[TextLine, ...]  # text outside tables and boxes, top to bottom
     tables: tuple[Table, ...] = ()
     boxes: tuple[BBox, ...] = ()  # framed or shaded areas that are not tables (figures)
-    rules: tuple[BBox, ...] = ()  # short horizontal strokes (footnote separators)
+    rules: tuple[BBox, ...] = ()  # horizontal strokes outside tables' grids (footnote separators, underlines)
 
     @property
     def n_chars(self) -> int:
@@ -138,6 +138,10 @@ def _segments(row: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return out
 
 
+# Ligature glyphs map to one code point in some fonts' ToUnicode tables: the text has the letters.
+LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
+
+
 def _line(chars: list[dict[str, Any]], page: int) -> TextLine | None:
     visible = [c for c in chars if c["text"].strip()]
     if not visible:
@@ -174,7 +178,7 @@ def _line(chars: list[dict[str, Any]], page: int) -> TextLine | None:
             cjk = is_cjk(prev["text"]) + is_cjk(ch)
             if pending_space or gap > (0.25, 0.3, 0.8)[cjk] * main_size:
                 text += " "
-        text += ch
+        text += ch.translate(LIGATURES)
         prev = c
         pending_space = False
     if label:
@@ -418,7 +422,7 @@ def _rules(page: pdfplumber.page.Page) -> list[BBox]:
     return [
         (s["x0"], s["top"], s["x1"], s["bottom"])
         for s in strokes
-        if abs(s["bottom"] - s["top"]) <= 1.5 and 10 < s["x1"] - s["x0"] < 0.5 * page.width
+        if abs(s["bottom"] - s["top"]) <= 1.5 and s["x1"] - s["x0"] > 10
     ]
 
 

@@ -1,6 +1,6 @@
 """The DuckDB catalog of ingested documents.
 
-``files`` has one row per PDF (path, sha256, status ok / invalid / failed / superseded,
+``files`` has one row per PDF (path, sha256, status ok / partial / invalid / failed / superseded,
 reason, doc_key, pages, timings, peak memory of the worker); each output table has the
 rows of the documents that passed validation, with the ``source_path`` they came from.
 A document is stored in one transaction (old rows out, new rows in, its ``files`` row),
@@ -27,7 +27,7 @@ DUCK_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "dat
 class FileRecord:
     path: str
     sha256: str
-    status: str  # ok | invalid | failed | superseded
+    status: str  # ok | partial | invalid | failed | superseded
     reason: str | None
     doc_key: str | None
     pages: int | None
@@ -83,16 +83,20 @@ class Catalog:
         """Record one file and, for a valid document, replace its rows. Returns the path of
         a file this one supersedes (same document, another file), if any."""
         superseded = None
+        storing = tables is not None and record.status in ("ok", "partial")
         with self._transaction() as con:
-            if record.doc_key:
-                row = con.execute("SELECT path FROM files WHERE doc_key = ? AND path <> ? AND status = 'ok'",
+            # Only a file whose rows are stored replaces another file of the same document: an
+            # invalid or unreadable copy must never wipe the good one's rows.
+            if record.doc_key and storing:
+                row = con.execute("SELECT path FROM files WHERE doc_key = ? AND path <> ? "
+                                  "AND status IN ('ok', 'partial')",
                                   [record.doc_key, record.path]).fetchone()
                 superseded = row[0] if row else None
             for name in TABLES:
                 con.execute(f'DELETE FROM "{name}" WHERE source_path = ?', [record.path])
                 if superseded:
                     con.execute(f'DELETE FROM "{name}" WHERE source_path = ?', [superseded])
-            if tables is not None and record.status == "ok":
+            if storing:
                 for name, frame in tables.items():
                     if len(frame):
                         rows = frame.assign(source_path=record.path)[["source_path", *TABLES[name].column_names]]

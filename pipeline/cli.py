@@ -96,10 +96,11 @@ def extract(file: Path, out_dir: Path | None, password: str | None, bom: bool, a
 
     \b
     Every table is checked by its expectation suite (expectations/*.json) and the tables
-    against each other before anything is written. A failed critical expectation stops
-    the export: the rows and a report go to OUT/quarantine/<file name>/, one line per
-    failed expectation is printed, and the exit status is 1. Warnings are exported and
-    listed in the report.
+    against each other before anything is written. A failed critical expectation holds back
+    the tables it is about (a cross-check: the tables it compares; the documents row: the
+    whole document): they go to OUT/quarantine/<file name>/ with a report, the other tables
+    are exported, one line per failed expectation is printed, and the exit status is 1.
+    Warnings are exported and listed in the report.
 
     A file that cannot be read (not a PDF, truncated, encrypted, no text layer, not a
     governing-body document) is reported on one line; nothing is written for it.
@@ -127,6 +128,8 @@ def extract(file: Path, out_dir: Path | None, password: str | None, bom: bool, a
     if as_json:
         click.echo(json.dumps({
             "file": str(file), "doc_key": result.doc_key, "exported": exported.exported,
+            "held_back": list(exported.held_back),
+            "quarantine": str(exported.quarantine) if exported.quarantine else None,
             "repaired": result.repaired or None,
             "out": str(exported.folder), "pages": pages, "rows": counts, "action_sources": result.strategies,
             "validation": {"evaluated": report.evaluated, "critical": [f.line() for f in report.critical],
@@ -135,7 +138,12 @@ def extract(file: Path, out_dir: Path | None, password: str | None, bom: bool, a
         }, ensure_ascii=False, indent=2))
     elif not quiet:
         rows = ", ".join(f"{n} {name}" for name, n in counts.items())
-        verdict = "validated" if exported.exported else "FAILED validation, quarantined"
+        if not exported.exported:
+            verdict = "FAILED validation, quarantined"
+        elif exported.held_back:
+            verdict = f"validated except {', '.join(exported.held_back)} (held back in {exported.quarantine}/)"
+        else:
+            verdict = "validated"
         click.echo(f"{file}: {result.doc_key}, {pages} pages, {verdict} -> {exported.folder}/ ({rows})")
         for strategy, on_pages in result.strategies.items():
             how = {"lines": "ruled table", "text": "table ruled between rows or not at all (columns from text "
@@ -143,7 +151,7 @@ def extract(file: Path, out_dir: Path | None, password: str | None, bom: bool, a
             click.echo(f"  actions found in a {how} on page(s) {', '.join(map(str, on_pages))}")
         for failure in report.warnings:
             click.echo(f"  warning: {failure.line()}")
-    if not exported.exported:
+    if not exported.exported or exported.held_back:
         sys.exit(EXIT_FAILED)
 
 
@@ -208,9 +216,11 @@ def ingest(paths: tuple[Path, ...], out_dir: Path, db: Path | None, jobs: int | 
     \b
     Incremental: a file whose sha256 is unchanged since the last run is skipped; a changed
     file replaces its rows in one transaction; --force re-extracts everything. A file that
-    cannot be read, or that fails a critical expectation, is reported on one line, kept
-    out of the tables (invalid ones go to OUT/quarantine/), recorded in the catalog with
-    its reason, and makes the exit status 1; the batch goes on.
+    cannot be read is reported on one line and kept out of the tables; a critical
+    expectation that fails holds back the tables it is about (status partial; the whole
+    document, status invalid, when its documents row fails), which go to OUT/quarantine/.
+    Each is recorded in the catalog with its reason and makes the exit status 1; the batch
+    goes on.
 
     \b
     Examples:
@@ -241,9 +251,12 @@ def ingest(paths: tuple[Path, ...], out_dir: Path, db: Path | None, jobs: int | 
             bar.update(1)
         if result.status == "failed":
             click.echo(f"gbdocs: error: {result.path}: {result.reason}", err=True)
-        elif result.status == "invalid":
+        elif result.status in ("invalid", "partial"):
             for line in result.failure_lines:
                 click.echo(f"gbdocs: invalid: {result.path}: {line}", err=True)
+            if result.status == "partial":
+                click.echo(f"gbdocs: held back: {result.path}: {', '.join(result.held_back)} "
+                           "(the other tables exported)", err=True)
         if superseded and not quiet and not as_json:
             click.echo(f"{result.path}: same document ({result.doc_key}) as {superseded}, which it replaces",
                        err=True)
@@ -257,7 +270,8 @@ def ingest(paths: tuple[Path, ...], out_dir: Path, db: Path | None, jobs: int | 
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
     elif not quiet:
         rate = summary.pages / summary.seconds if summary.seconds else 0
-        click.echo(f"{summary.found} PDF(s): {summary.ok} ok, {summary.invalid} invalid, {summary.failed} failed, "
+        click.echo(f"{summary.found} PDF(s): {summary.ok} ok, {summary.partial} partly held back, "
+                   f"{summary.invalid} invalid, {summary.failed} failed, "
                    f"{summary.skipped} unchanged (skipped); {summary.pages} pages in {summary.seconds:.1f} s "
                    f"({rate:.1f} pages/s)")
         click.echo(f"tables: {summary.out}/*.csv + datapackage.json; catalog: {summary.db}")

@@ -1,41 +1,68 @@
-"""Nothing leaves gbdocs unless it passed its expectation suites.
+"""Nothing leaves gbdocs unless it passed its expectation suites — and only what failed is held back.
 
-A document whose tables pass (warnings allowed) is written to the output folder with its
-validation report; one that fails a critical expectation goes to ``quarantine/`` with its
-extracted rows and a readable report, and nothing of it reaches the output folder.
+A critical failure holds back the tables it is about: a table suite's failure that table, a
+failed cross-check the tables it compares (``meta.tables`` in ``expectations/consistency.json``),
+a failure of the documents row the whole document (the other tables hang off it). What passed
+is written to the output folder; the held-back tables, with the whole extraction for context
+and a readable report, go to ``quarantine/<file>/``; the report and the exit status say what
+was held back.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import pandas as pd
 
 from pipeline.extraction import Extraction
 from pipeline.tableio import write_tables
 from pipeline.validate import ValidationReport, validate_tables
+from schemas import TABLES
 
 
 @dataclass(frozen=True)
 class ExportResult:
-    exported: bool
-    folder: Path  # where the files went: the output folder, or its quarantine sub-folder
+    exported: bool  # something of the document reached the output folder
+    folder: Path  # the output folder, or the quarantine folder when nothing was exported
     report: ValidationReport
+    held_back: tuple[str, ...] = ()  # tables kept out of the output folder
+    quarantine: Path | None = None  # where the held-back tables went
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)  # what was exported
 
 
 def quarantine_folder(out_dir: Path, source: Path) -> Path:
     return out_dir / "quarantine" / re.sub(r"[^\w.\-]+", "_", source.stem)
 
 
+def gate(tables: dict[str, pd.DataFrame], report: ValidationReport) -> tuple[dict[str, pd.DataFrame], set[str]]:
+    """The tables that may be exported (held-back ones emptied, per document) and the names held back."""
+    held_by_doc: dict[str, set[str]] = {}
+    for f in report.critical:
+        held_by_doc.setdefault(f.doc_key, set()).update(f.tables)
+    held = set().union(*held_by_doc.values()) if held_by_doc else set()
+    passed: dict[str, pd.DataFrame] = {}
+    for name, frame in tables.items():
+        drop = [doc for doc, names in held_by_doc.items() if name in names or "documents" in names]
+        passed[name] = frame[~frame.doc_key.isin(drop)] if drop and "doc_key" in frame else frame
+    return passed, held
+
+
 def export(result: Extraction, out_dir: Path | str, bom: bool = False) -> ExportResult:
-    """Validate (unless already validated) and write the document, or quarantine it."""
+    """Validate (unless already validated), write what passed, quarantine what did not."""
     out = Path(out_dir)
     report = result.validation or validate_tables(result.tables())
     title = f"gbdocs validation - {result.source.name}"
-    files = {"validation.html": report.html(title), "validation.txt": report.text() + "\n"}
-    if report.ok:
-        write_tables(result.tables(), out, bom=bom, extra=files)
-        return ExportResult(True, out, report)
+    passed, held = gate(result.tables(), report)
+    held_names = tuple(t for t in TABLES if t in held)
+    files = {"validation.html": report.html(title, held_names), "validation.txt": report.text(held_names) + "\n"}
+    if not held:
+        write_tables(passed, out, bom=bom, extra=files)
+        return ExportResult(True, out, report, tables=passed)
     folder = quarantine_folder(out, result.source)
     write_tables(result.tables(), folder, bom=bom, extra=files)
-    return ExportResult(False, folder, report)
+    if "documents" in held:
+        return ExportResult(False, folder, report, held_names, folder)
+    write_tables(passed, out, bom=bom, extra=files)
+    return ExportResult(True, out, report, held_names, folder, passed)

@@ -32,13 +32,15 @@ DEFAULT_MAX_MEMORY_MB = 4096  # address space per worker
 class TaskResult:
     path: str
     sha256: str
-    status: str  # ok | invalid | failed
+    status: str  # ok | partial (some tables held back) | invalid (nothing exported) | failed
     reason: str | None = None
     doc_key: str | None = None
     pages: int | None = None
     seconds: dict[str, float] = field(default_factory=dict)
     peak_rss_mb: float | None = None
-    tables: dict[str, pd.DataFrame] | None = None
+    tables: dict[str, pd.DataFrame] | None = None  # what may be stored (held-back tables emptied)
+    extracted: dict[str, pd.DataFrame] | None = None  # everything, for the quarantine of held-back tables
+    held_back: list[str] = field(default_factory=list)
     report_text: str | None = None
     report_html: str | None = None
     failure_lines: list[str] = field(default_factory=list)
@@ -49,6 +51,7 @@ class IngestSummary:
     found: int = 0
     skipped: int = 0
     ok: int = 0
+    partial: int = 0
     invalid: int = 0
     failed: int = 0
     pages: int = 0
@@ -59,11 +62,11 @@ class IngestSummary:
 
     @property
     def exit_status(self) -> int:
-        return 1 if self.invalid or self.failed else 0
+        return 1 if self.invalid or self.failed or self.partial else 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in ("found", "skipped", "ok", "invalid", "failed", "pages", "seconds",
-                                               "out", "db", "problems")}
+        return {k: getattr(self, k) for k in ("found", "skipped", "ok", "partial", "invalid", "failed", "pages",
+                                               "seconds", "out", "db", "problems")}
 
 
 def discover(paths: Iterable[Path | str]) -> list[Path]:
@@ -98,15 +101,25 @@ def process(path: str, sha: str, password: str | None = None) -> TaskResult:
     except Exception as exc:  # a PDF that breaks an extractor must not break the batch
         return TaskResult(path, sha, "failed", f"extraction error ({exc.__class__.__name__}: {exc})",
                           peak_rss_mb=_peak_rss_mb())
+    from pipeline.export import gate
+    from schemas import TABLES
+
     report = result.validation
     assert report is not None
-    status = "ok" if report.ok else "invalid"
+    passed, held = gate(result.tables(), report)
+    held_back = [t for t in TABLES if t in held]
+    status = "ok" if not held else ("invalid" if "documents" in held else "partial")
+    reason = None
+    if held:
+        reason = f"{len(report.critical)} critical expectation(s) failed; held back: {', '.join(held_back)}"
+    if result.repaired:
+        reason = "; ".join(filter(None, [reason, f"repaired: {result.repaired}"]))
     return TaskResult(
-        path, sha, status,
-        reason=None if report.ok else f"{len(report.critical)} critical expectation(s) failed",
+        path, sha, status, reason=reason,
         doc_key=result.doc_key, pages=int(result.documents.pages.iloc[0]), seconds=dict(result.seconds),
-        peak_rss_mb=_peak_rss_mb(), tables=result.tables(), report_text=report.text(),
-        report_html=report.html(f"gbdocs validation - {Path(path).name}"),
+        peak_rss_mb=_peak_rss_mb(), tables=passed, extracted=result.tables() if held else None,
+        held_back=held_back, report_text=report.text(tuple(held_back)),
+        report_html=report.html(f"gbdocs validation - {Path(path).name}", tuple(held_back)),
         failure_lines=[f.line() for f in report.critical],
     )
 
@@ -205,17 +218,17 @@ def ingest(
         kill_during = int(os.environ.get("GBDOCS_TEST_KILL_DURING_STORE", "0"))  # crash-safety tests only
         for stored, result in enumerate(results, start=1):
             hook = _suicide if kill_during and stored == kill_during else None
-            superseded = catalog.store(_record(result), result.tables if result.status == "ok" else None,
-                                       before_commit=hook)
-            if result.status == "invalid" and result.tables is not None:
+            stored_tables = result.tables if result.status in ("ok", "partial") else None
+            superseded = catalog.store(_record(result), stored_tables, before_commit=hook)
+            if result.extracted is not None:
                 folder = out / "quarantine" / Path(result.path).stem
-                write_tables(result.tables, folder, extra={"validation.html": result.report_html or "",
-                                                           "validation.txt": (result.report_text or "") + "\n"})
+                write_tables(result.extracted, folder, extra={"validation.html": result.report_html or "",
+                                                              "validation.txt": (result.report_text or "") + "\n"})
             setattr(summary, result.status, getattr(summary, result.status) + 1)
             summary.pages += result.pages or 0
             if result.status == "failed":
                 summary.problems.append(f"{result.path}: {result.reason}")
-            elif result.status == "invalid":
+            elif result.status in ("invalid", "partial"):
                 summary.problems += [f"{result.path}: {line}" for line in result.failure_lines]
             if on_result:
                 on_result(result, superseded)
@@ -238,11 +251,13 @@ def _report_html(catalog: Catalog, summary: IngestSummary) -> str:
     problems = "".join(f"<li>{html.escape(p)}</li>" for p in summary.problems) or "<li>none</li>"
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>gbdocs ingest report</title>
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #bbb;
-padding:4px 8px}}tr.failed,tr.invalid{{background:#fde2e2}}tr.superseded{{color:#777}}</style></head><body>
+padding:4px 8px}}tr.failed,tr.invalid{{background:#fde2e2}}tr.partial{{background:#fff5d6}}
+tr.superseded{{color:#777}}</style></head><body>
 <h1>gbdocs ingest report</h1>
-<p>This run: {summary.found} PDF(s) found, {summary.ok} ok, {summary.invalid} invalid (in quarantine/),
+<p>This run: {summary.found} PDF(s) found, {summary.ok} ok, {summary.partial} with tables held back and
+{summary.invalid} invalid (in quarantine/),
 {summary.failed} failed, {summary.skipped} unchanged and skipped; {summary.pages} pages in {summary.seconds:.1f} s.
-Only documents that passed their expectation suites are in the exported tables.</p>
+Only tables that passed their expectation suites are in the exported tables.</p>
 <h2>Problems in this run</h2><ul>{problems}</ul>
 <h2>Catalog ({html.escape(summary.db)})</h2>
 <table><tr><th>file</th><th>document</th><th>status</th><th>reason</th><th>pages</th></tr>{rows}</table>

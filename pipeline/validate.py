@@ -50,6 +50,7 @@ class Failure:
     doc_key: str
     pages: tuple[int, ...]
     values: tuple[str, ...]  # a few offending values
+    tables: tuple[str, ...] = ()  # the tables a critical failure holds back from export
 
     def line(self) -> str:
         where = f"page {', '.join(map(str, self.pages))}" if self.pages else "whole document"
@@ -80,6 +81,10 @@ class ValidationReport:
         """True when nothing blocks the export (warnings do not)."""
         return not self.critical
 
+    def held_back(self, doc_key: str | None = None) -> set[str]:
+        """Tables that critical failures hold back (of one document, or of all)."""
+        return {t for f in self.critical if doc_key is None or f.doc_key == doc_key for t in f.tables}
+
     def names(self) -> set[str]:
         return {f.expectation for f in self.failures}
 
@@ -88,20 +93,27 @@ class ValidationReport:
         self.failures += other.failures
         self.seconds += other.seconds
 
-    def text(self) -> str:
+    def text(self, held_back: tuple[str, ...] = ()) -> str:
         lines = [f"{self.evaluated} expectations evaluated, {len(self.critical)} critical failures, "
                  f"{len(self.warnings)} warnings"]
+        if held_back:
+            lines.append(f"held back from export (in quarantine/): {', '.join(held_back)}")
         lines += [f"  {f.line()}" for f in self.failures]
         return "\n".join(lines)
 
-    def html(self, title: str) -> str:
+    def html(self, title: str, held_back: tuple[str, ...] = ()) -> str:
         rows = "".join(
             f"<tr class='{f.severity}'><td>{html.escape(f.doc_key)}</td><td>{html.escape(f.suite)}</td>"
             f"<td>{html.escape(f.expectation)}</td><td>{f.severity}</td>"
             f"<td>{', '.join(map(str, f.pages))}</td><td>{html.escape('; '.join(f.values[:10]))}</td></tr>"
             for f in self.failures
         )
-        verdict = "passed" if self.ok else "FAILED (not exported)"
+        if self.ok:
+            verdict = "passed"
+        elif held_back and "documents" not in held_back:
+            verdict = f"FAILED for {', '.join(held_back)} (held back in quarantine/; the other tables exported)"
+        else:
+            verdict = "FAILED (not exported)"
         return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #bbb;
 padding:4px 8px;vertical-align:top}}tr.critical{{background:#fde2e2}}tr.warning{{background:#fff5d6}}</style>
@@ -172,17 +184,25 @@ def _run_suite(name: str, frame: pd.DataFrame, doc_key: str) -> ValidationReport
         for col in PAGE_COLUMNS:
             if col in frame.columns:
                 pages |= {int(v) for v in frame.loc[rows, col].dropna()}
+        meta = config.meta or {}
         values = details.get("partial_unexpected_list") or []
+        if meta.get("show") in frame.columns and rows:  # what a reader recognises, e.g. the printed name
+            values = [v for v in frame.loc[rows, meta["show"]].tolist()]
         if not values and details.get("observed_value") is not None:
             values = [details["observed_value"]]
+        if name == "consistency":
+            held = tuple(meta.get("tables", TABLES))
+        else:  # without its documents row nothing of a document can be exported
+            held = tuple(TABLES) if name == "documents" else (name,)
         report.failures.append(Failure(
             suite=name,
-            expectation=str((config.meta or {}).get("name", config.type)),
+            expectation=str(meta.get("name", config.type)),
             kind=config.type,
             severity=str(getattr(config.severity, "value", config.severity) or "critical").lower(),
             doc_key=doc_key,
             pages=tuple(sorted(pages)),
             values=tuple(_short(v) for v in values),
+            tables=held,
         ))
     return report
 

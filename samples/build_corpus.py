@@ -128,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"[{n}/{len(jobs)}] FAILED {job.id}: {error.splitlines()[0]}", file=sys.stderr)
             else:
                 rows.append(row)
-                print(f"[{n}/{len(jobs)}] {job.id} {row['seconds']} s{' (' + row['notes'] + ')' if row['notes'] else ''}")
+                notes = f" ({row['notes']})" if row["notes"] else ""
+                print(f"[{n}/{len(jobs)}] {job.id} {row['seconds']} s{notes}")
     rows.sort(key=lambda r: r["id"])
     with (out / "manifest.csv").open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, ["id", "producer", "seed", "source", "seconds", "notes"], lineterminator="\n")

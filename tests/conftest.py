@@ -5,13 +5,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from harness import SAMPLE_STEMS, SAMPLES_DIR, load_expected
+from harness import EXPECTED_STEMS, SAMPLE_STEMS, SAMPLES_DIR, load_expected
 
 
 @pytest.fixture(scope="session")
 def expected() -> dict[str, dict[str, pd.DataFrame]]:
     """Expected tables of every sample: expected[stem][table]."""
-    return {stem: load_expected(stem) for stem in SAMPLE_STEMS}
+    return {stem: load_expected(stem) for stem in EXPECTED_STEMS}
 
 
 @pytest.fixture(scope="session")

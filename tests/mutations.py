@@ -82,15 +82,23 @@ def prose_contradicts_table(t: Tables) -> Tables:
     return t
 
 
-MUTATIONS: dict[str, tuple[Callable[[Tables], Tables], str]] = {
-    "an annex row lost": (lose_annex_row, "open annex actions = ongoing in the latest progress row"),
-    "a row split in two": (split_row, "actions.action_id is filled"),
-    "a due date of 2204": (due_date_2204, "actions.due_date is a plausible ISO date"),
-    "implemented and ongoing swapped": (swap_implemented_ongoing, "percentages agree with implemented/total"),
-    "a duplicated action ID": (duplicate_action_id, "action IDs are unique per document"),
+# damage -> (mutation, the expectation that must catch it, the tables held back from export:
+# each failed expectation holds back the tables it is about, so a damage that breaks several
+# cross-checks holds back every table they compare)
+MUTATIONS: dict[str, tuple[Callable[[Tables], Tables], str, set[str]]] = {
+    "an annex row lost": (lose_annex_row, "open annex actions = ongoing in the latest progress row",
+                          {"actions", "progress", "figures"}),  # the per-category prose counts break too
+    "a row split in two": (split_row, "actions.action_id is filled", {"actions", "progress", "figures"}),
+    "a due date of 2204": (due_date_2204, "actions.due_date is a plausible ISO date", {"actions"}),
+    "implemented and ongoing swapped": (swap_implemented_ongoing, "percentages agree with implemented/total",
+                                        {"progress", "actions"}),  # latest ongoing no longer = open annex rows
+    "a duplicated action ID": (duplicate_action_id, "action IDs are unique per document", {"actions"}),
     "a running header left in a paragraph": (running_header_in_paragraph,
-                                             "no running header (symbol and page number) in paragraph text"),
-    "a percentage off by 10": (percentage_off_by_10, "the two percentages of a progress row sum to 100"),
+                                             "no running header (symbol and page number) in paragraph text",
+                                             {"paragraphs"}),
+    "a percentage off by 10": (percentage_off_by_10, "the two percentages of a progress row sum to 100",
+                               {"progress", "figures"}),  # paragraph 7 restates the old percentage
     "a prose figure that contradicts the table": (prose_contradicts_table,
-                                                  "prose figures that restate the progress table agree with it"),
+                                                  "prose figures that restate the progress table agree with it",
+                                                  {"figures", "progress"}),
 }

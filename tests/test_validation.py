@@ -92,22 +92,38 @@ def test_bom_for_spreadsheets(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("damage", list(MUTATIONS))
 @pytest.mark.parametrize("stem", ["A77_28.zh", "A77_28.en"])
-def test_each_damage_is_caught_and_nothing_is_exported(tmp_path: Path, stem: str, damage: str) -> None:
-    mutate, expectation = MUTATIONS[damage]
+def test_each_damage_is_caught_and_only_its_tables_are_held_back(tmp_path: Path, stem: str, damage: str) -> None:
+    mutate, expectation, held = MUTATIONS[damage]
     bad = mutate(extracted(stem).tables())
     report = validate_tables(bad)
     assert not report.ok and expectation in {f.expectation for f in report.critical}, report.text()
     broken = dataclasses.replace(extracted(stem), validation=None, **bad)
     done = export(broken, tmp_path / "out")
-    assert not done.exported
-    assert not list((tmp_path / "out").glob("*.csv")), "a failing document must not be exported"
+    assert done.exported and set(done.held_back) == held, (done.held_back, report.text())
+    exported = read_tables(tmp_path / "out")
+    for name in TABLES:
+        if name in held:
+            assert exported[name].empty, f"{name} failed validation and must not be exported"
+        else:
+            assert len(exported[name]) == len(bad[name]) > 0 or name == "progress" and bad[name].empty
     quarantined = tmp_path / "out" / "quarantine" / stem
     assert (quarantined / "actions.csv").exists() and expectation in (quarantined / "validation.txt").read_text()
+    assert "held back from export (in quarantine/): " in (quarantined / "validation.txt").read_text()
+
+
+def test_a_failed_documents_row_holds_back_the_whole_document(tmp_path: Path) -> None:
+    tables = {name: frame.copy() for name, frame in extracted("A77_28.en").tables().items()}
+    tables["documents"].loc[0, "date"] = "22 April 2024"  # not ISO: the documents suite fails
+    broken = dataclasses.replace(extracted("A77_28.en"), validation=None, **tables)
+    done = export(broken, tmp_path / "out")
+    assert not done.exported and set(done.held_back) == set(TABLES)
+    assert not list((tmp_path / "out").glob("*.csv")), "nothing of the document may be exported"
+    assert (tmp_path / "out" / "quarantine" / "A77_28.en" / "documents.csv").exists()
 
 
 @pytest.mark.parametrize("damage", list(MUTATIONS))
 def test_gbdocs_validate_catches_the_damage_in_edited_csvs(tmp_path: Path, damage: str) -> None:
-    mutate, expectation = MUTATIONS[damage]
+    mutate, expectation, _ = MUTATIONS[damage]
     write_tables(mutate(extracted("A77_28.zh").tables()), tmp_path)
     run = subprocess.run([*GBDOCS, "validate", str(tmp_path)], capture_output=True, text=True, timeout=300)
     assert run.returncode == 1

@@ -139,7 +139,7 @@ def derive(source: Source, stem: str, pdf: Path, out_dir: Path) -> None:
     para_pages = _paragraph_pages(source, tables["paragraphs"][1], pages)
     annex_start = _annex_page(source, pages)
 
-    cols, docs = tables["documents"]
+    _, docs = tables["documents"]
     for row in docs:
         row.update(pages=str(pages.count), source_file=pdf.name, sha256=hashlib.sha256(pdf.read_bytes()).hexdigest())
     rows = _actions(source, tables["actions"][1], pages, annex_start, para_pages)
@@ -169,7 +169,10 @@ def _paragraph_pages(source: Source, rows: list[dict[str, str]], pages: Pages) -
     found: dict[str, int] = {}
     page = 1
     for number, text in _numbered_blocks(source):
-        p = pages.find([text[:40], text[:24], text[:14]], page)
+        # poppler may print the label apart from its text (a marker on the first line, a
+        # running head between them): the text alone is the weaker tier
+        body = text.partition(next(iter(re.findall(r"^\(?\w+[.)]", text)), ""))[2]
+        p = pages.find([text[:40], text[:24], [body[:40]], [body[:24]]], page)
         if p is None:
             raise LocateError(f"paragraph {number} not found from page {page}: {text[:40]!r}")
         found[number] = page = p
@@ -371,7 +374,11 @@ def _references(source: Source, rows: list[dict[str, str]], pages: Pages,
             marker = pages.find(occ.anchor, page)
             if marker is None:
                 raise LocateError(f"footnote marker before {occ.anchor[-1][0]!r} not found from page {page}")
-            p = pages.find(occ.windows, marker, marker) or pages.find(occ.windows, marker + 1, marker + 1)
+            # a note belongs to the page of its marker, where it starts, even if continued on the next
+            p = marker
+            if not (pages.find(occ.windows, marker, marker) or pages.find(occ.windows, marker + 1, marker + 1)
+                    or pages.find([occ.form[: max(8, len(occ.form) // 2)]], marker, marker)):
+                raise LocateError(f"reference {occ.form!r} (footnote) not on page {marker} or the next")
         elif occ.row:  # table cells: poppler interleaves side-by-side cells, so look within the row's pages
             if occ.row not in table_rows:
                 raise LocateError(f"reference {occ.form!r} in table row {occ.row!r}: row not located")

@@ -49,7 +49,8 @@ class LayoutChoice:
     hyphenate: bool = False            # en only: words may break at line ends (also in table cells)
     ligatures: bool = False            # en only: fi/fl/ff ligature glyphs where the font has them
     footnote_ref: str = "superscript"  # marker in the text: superscript | bracketed  ("[1]" raised)
-    footnote_label: str = "superscript"  # in the note area: superscript | inline ("1 ") | dotted ("1.") | tab (label column)
+    # in the note area: superscript | inline ("1 ") | dotted ("1.") | tab (label in its own column)
+    footnote_label: str = "superscript"
     footnote_numbering: str = "document"  # document | page (restarts on every page)
     footnote_rule: str = "short"       # short | long | none
     page_number_position: str = "header"  # header | footer
