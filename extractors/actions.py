@@ -15,7 +15,7 @@ from statistics import median
 
 from extractors.dates import find_dates
 from extractors.document import DocumentModel
-from extractors.headers import Roles, match_roles
+from extractors.headers import Header, Roles, find_header, match_roles
 from extractors.layout import BBox, Cell, Table, TextLine
 from extractors.paragraphs import paragraph_parts
 from extractors.periods import expected_completion
@@ -37,12 +37,19 @@ LEAD_TERM = re.compile(r"^(.{1,40}?)(?:。|\.\s)")
 TERMINAL = tuple("。．.；;！!？?")
 
 
+def _accept(roles: dict[str, int]) -> bool:
+    return {"action_id", "action"} <= roles.keys() and len(roles) >= 3
+
+
 def header_roles(cells: list[Cell]) -> dict[str, int] | None:
     """Column of each role if ``cells`` is an action table's header row, else None."""
     roles = match_roles(cells, ROLES)
-    if {"action_id", "action"} <= roles.keys() and len(roles) >= 3:
-        return roles
-    return None
+    return roles if _accept(roles) else None
+
+
+def table_header(table: Table) -> Header | None:
+    """The table's header rows and their roles if it is an action table."""
+    return find_header(table, ROLES, _accept)
 
 
 @dataclass
@@ -137,8 +144,9 @@ def _logical_tables(model: DocumentModel) -> list[_Table]:
     current: _Table | None = None
     for page in model.pages:
         for table in page.tables:
-            roles = header_roles(table.row(0))
-            first_data = 1
+            header = table_header(table)
+            roles = header.roles if header else None
+            first_data = header.rows if header else 1
             if roles is None:
                 continues = current is not None and table.page == current.last_page + 1 \
                     and table.n_cols == max(current.roles.values()) + 1

@@ -1,30 +1,83 @@
-"""Which column of a table holds what, read from its header row: shared by the action and
+"""Which column of a table holds what, read from its header row(s): shared by the action and
 progress table extractors, which differ only in their role names and in which roles make
-the table theirs."""
+the table theirs.
+
+A header may have several levels: an upper cell spanning columns (实施状况 over 已落实 /
+正在进行; Implementation status over Implemented / Ongoing) and cells spanning both levels.
+A column's names are then its lowest header cell's name first, the cells above it next.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from extractors.layout import Cell
+from extractors.layout import Cell, Table
 
 Roles = tuple[tuple[str, re.Pattern[str]], ...]
+MAX_HEADER_ROWS = 3
 
 
 def header_name(cell: Cell) -> str:
     """A header cell's text compared without spaces, case or a trailing colon (headers
     wrap inside their cells: 初步预计到期 / 日, Initial / expected due / date)."""
-    return re.sub(r"\s+", "", "".join(ln.text for ln in cell.lines)).lower().rstrip(":：")
+    # a narrow header cell hyphenates its name (Imple- / mented): the name has no hyphen
+    joined = "\n".join(ln.text for ln in cell.lines)
+    joined = re.sub(r"(?<=[a-z])-\n(?=[a-z])", "", joined)
+    return re.sub(r"\s+", "", joined).lower().rstrip(":：")
 
 
 def match_roles(cells: list[Cell], roles: Roles) -> dict[str, int]:
     """Column of each role whose pattern a header cell matches; roles are tried in order
     and each is given to the first cell that matches it."""
+    return match_columns([(c.col, [header_name(c)]) for c in cells], roles)
+
+
+def match_columns(columns: list[tuple[int, list[str]]], roles: Roles) -> dict[str, int]:
+    """Like ``match_roles`` for columns with several names (lowest header level first): a
+    column takes the role of its first name that names one."""
     found: dict[str, int] = {}
-    for cell in cells:
-        name = header_name(cell)
-        for role, pattern in roles:
-            if role not in found and pattern.search(name):
-                found[role] = cell.col
+    for col, names in columns:
+        for name in names:
+            role = next((r for r, pattern in roles if r not in found and pattern.search(name)), None)
+            if role is not None:
+                found[role] = col
                 break
     return found
+
+
+@dataclass(frozen=True)
+class Header:
+    roles: dict[str, int]  # role -> column
+    rows: int  # how many rows the header takes: data rows start here
+
+
+def _columns(table: Table, depth: int) -> list[tuple[int, list[str]]]:
+    """Each column's names from the top ``depth`` rows, lowest level first."""
+    centres: dict[int, float] = {}
+    for c in sorted(table.cells, key=lambda c: c.bbox[2] - c.bbox[0], reverse=True):
+        centres[c.col] = (c.bbox[0] + c.bbox[2]) / 2  # the narrowest cell of a column wins
+    columns = []
+    for col, x in sorted(centres.items()):
+        names: list[str] = []
+        for r in reversed(range(depth)):
+            for cell in table.row(r):
+                if cell.bbox[0] <= x <= cell.bbox[2] and cell.lines:
+                    name = header_name(cell)
+                    if name and name not in names:
+                        names.append(name)
+        if len(names) > 1:
+            names.append("".join(reversed(names)))
+        columns.append((col, names))
+    return columns
+
+
+def find_header(table: Table, roles: Roles, accept: Callable[[dict[str, int]], bool]) -> Header | None:
+    """The table's header (one level, or more where upper cells span columns) if ``accept``
+    takes the roles its columns name."""
+    for depth in range(1, min(MAX_HEADER_ROWS, table.n_rows - 1) + 1):
+        found = match_roles(table.row(0), roles) if depth == 1 else match_columns(_columns(table, depth), roles)
+        if accept(found):
+            return Header(found, depth)
+    return None

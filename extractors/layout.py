@@ -367,38 +367,94 @@ def _unruled_tables(page: pdfplumber.page.Page, number: int, lines: list[TextLin
             if prev.strategy == "text" and abs(prev.bbox[0] - x0) < 3 and abs(prev.bbox[2] - x1) < 3 \
                     and prev.n_cols == len(xs) - 1:
                 xs = sorted({c.bbox[0] for c in prev.cells} | {x1})
-        # The table ends at the first line of running text across its columns (a table
-        # note, the next paragraph): no column gap anywhere in it.
-        below_chars = [c for c in page.chars if x0 <= c["x0"] <= x1 and c["top"] > head_bottom - 1]
-        for i, ln in enumerate(body):
-            row_chars = [c for c in below_chars if abs(c["top"] - ln.top) < 0.3 * ln.size]
-            pieces = _pieces(row_chars, 1.0 * ln.size)
-            if len(pieces) == 1 and pieces[0][0]["x0"] < xs[1] - 1 and pieces[0][-1]["x1"] > xs[2] + 1:
-                body = body[:i]
-                break
-        if len(body) < 2:
-            continue
-        bottom = max(ln.bottom for ln in body) + 1
-        ys = [top - 1, head_bottom + 0.5]
-        first_col = [ln for ln in body if ln.x0 < xs[1] - 1]
-        steps = [b.top - a.top for a, b in itertools.pairwise(body) if b.top > a.top]
-        pitch = median(steps) if steps else 1.5 * size
-        region_chars = [c for c in below_chars if c["x1"] <= x1 and head_bottom < c["top"] < bottom]
-
-        for a, b in itertools.pairwise([None, *first_col]):
-            if b is None or b.top - 0.5 <= ys[-1]:
-                continue
-            # Other columns starting a line at the same height make it a new row, not the
-            # first cell wrapping onto its next line.
-            row_aligned = any(c["x0"] >= xs[1] and abs(c["top"] - b.top) < 0.3 * b.size and c["text"].strip()
-                              for c in region_chars)
-            if a is None or b.top - a.top > 1.2 * pitch or row_aligned:
-                ys.append(b.top - 0.5)
-        ys.append(bottom)
-        cells = _cells_from_grid(page, number, xs, ys)
-        tables.append(Table(number, (x0, top - 1, x1, bottom), len(ys) - 1, len(xs) - 1, tuple(cells), "text"))
-        taken.append((x0, top - 1, x1, bottom))
+        table = _unruled_grid(page, number, body, xs, [top - 1, head_bottom + 0.5], size)
+        if table is not None:
+            tables.append(table)
+            taken.append(table.bbox)
     return tables
+
+
+def _unruled_grid(page: pdfplumber.page.Page, number: int, body: list[TextLine], xs: list[float],
+                  head: list[float], size: float) -> Table | None:
+    """The rows and cells of an unruled table from its body lines and column starts ``xs``;
+    ``head`` are the header band's top and bottom (empty for a table continued from the
+    previous page without its header)."""
+    x0, x1 = xs[0], xs[-1]
+    region_top = head[-1] if head else body[0].top - 0.5
+    # The table ends at the first line of running text across its columns (a table note, a
+    # footnote, the next paragraph): no column gap anywhere in it, or letters standing across
+    # column boundaries, where a table's cells never put any (justified text has wide gaps).
+    below_chars = [c for c in page.chars if x0 <= c["x0"] <= x1 and c["top"] > region_top - 1]
+    for i, ln in enumerate(body):
+        row_chars = [c for c in below_chars if abs(c["top"] - ln.top) < 0.3 * ln.size and c["text"].strip()]
+        pieces = _pieces(row_chars, 1.0 * ln.size)
+        crossed = sum(any(c["x0"] < x - 0.3 and c["x1"] > x + 0.3 for c in row_chars) for x in xs[1:-1])
+        if (len(pieces) == 1 and pieces[0][0]["x0"] < xs[1] - 1 and pieces[0][-1]["x1"] > xs[2] + 1) or crossed >= 2:
+            body = body[:i]
+            break
+    if len(body) < 2:
+        return None
+    bottom = max(ln.bottom for ln in body) + 1
+    ys = list(head) if head else [region_top]
+    first_col = [ln for ln in body if ln.x0 < xs[1] - 1]
+    steps = [b.top - a.top for a, b in itertools.pairwise(body) if b.top > a.top]
+    pitch = median(steps) if steps else 1.5 * size
+    region_chars = [c for c in below_chars if c["x1"] <= x1 and region_top < c["top"] < bottom]
+
+    for a, b in itertools.pairwise([None, *first_col]):
+        if b is None or b.top - 0.5 <= ys[-1]:
+            continue
+        # Other columns starting a line at the same height make it a new row, not the
+        # first cell wrapping onto its next line.
+        row_aligned = any(c["x0"] >= xs[1] and abs(c["top"] - b.top) < 0.3 * b.size and c["text"].strip()
+                          for c in region_chars)
+        if a is None or b.top - a.top > 1.2 * pitch or row_aligned:
+            ys.append(b.top - 0.5)
+    ys.append(bottom)
+    cells = _cells_from_grid(page, number, xs, ys)
+    return Table(number, (x0, ys[0], x1, bottom), len(ys) - 1, len(xs) - 1, tuple(cells), "text")
+
+
+def _continued_unruled(page: pdfplumber.page.Page, number: int, lines: list[TextLine],
+                       before: tuple[Table, ...]) -> list[Table]:
+    """An unruled table of the previous page going on at the top of this one without its
+    header row: the same columns, lines starting where the previous page's columns start."""
+    out: list[Table] = []
+    for prev in before:
+        if prev.strategy != "text" or prev.n_cols < 3 or prev.bbox[2] > page.width:
+            continue
+        xs = sorted({round(c.bbox[0], 2) for c in prev.cells} | {prev.bbox[2]})
+        sizes = [ln.size for c in prev.cells for ln in c.lines]
+        if len(xs) != prev.n_cols + 1 or not sizes:
+            continue
+        size = median(sizes)
+        candidates = [ln for ln in lines if abs(ln.size - size) < 0.5 and ln.x0 >= xs[0] - 2 and ln.x1 <= xs[-1] + 2]
+        rows: dict[int, list[TextLine]] = {}
+        for ln in candidates:
+            rows.setdefault(round(ln.top / (0.3 * size)), []).append(ln)
+
+        def aligned(row: list[TextLine], starts: list[float] = xs[:-1]) -> int:
+            return sum(any(abs(ln.x0 - (x + 0.5)) < 2 for x in starts) for ln in row)
+
+        ordered = [rows[k] for k in sorted(rows)]
+        start = None
+        for i, row in enumerate(ordered):
+            if aligned(row) >= 2 or (aligned(row) == 1 and i + 1 < len(ordered) and aligned(ordered[i + 1]) >= 2):
+                start = i
+                break
+        if start is None:
+            continue
+        top = min(ln.top for ln in ordered[start])
+        body: list[TextLine] = []
+        stops = [r[1] for r in _rules(page) if r[1] > top]
+        for ln in sorted((ln for ln in lines if ln.top >= top - 0.5), key=lambda ln: (ln.top, ln.x0)):
+            if abs(ln.size - size) > 0.5 or (stops and ln.top > min(stops)):
+                break
+            body.append(ln)
+        table = _unruled_grid(page, number, body, xs, [], size)
+        if table is not None:
+            out.append(table)
+    return out
 
 
 def _line_inside(line: TextLine, box: BBox) -> bool:
@@ -435,6 +491,8 @@ def read_page(page: pdfplumber.page.Page, number: int, before: tuple[Table, ...]
     chars = [c for c in page.chars if not any(_inside(c, box) for box in excluded)]
     lines = build_lines(chars, number)
     unruled = _unruled_tables(page, number, lines, before)
+    if not tables and not unruled:
+        unruled = _continued_unruled(page, number, lines, before)
     if unruled:
         lines = [ln for ln in lines if not any(_line_inside(ln, t.bbox) for t in unruled)]
         tables += unruled

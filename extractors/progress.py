@@ -7,7 +7,7 @@ import re
 
 from extractors.dates import MONTHS
 from extractors.document import DocumentModel
-from extractors.headers import Roles, match_roles
+from extractors.headers import Roles, find_header, match_roles
 from extractors.layout import Cell, Table
 from extractors.records import ProgressRecord
 from extractors.references import find_symbol
@@ -31,11 +31,14 @@ def _text(cell: Cell | None, model: DocumentModel) -> str:
     return model.join(list(cell.lines)) if cell and cell.lines else ""
 
 
+def _accept(roles: dict[str, int]) -> bool:
+    return {"as_of", "total", "implemented", "ongoing"} <= roles.keys()
+
+
 def header_roles(cells: list[Cell]) -> dict[str, int] | None:
     """Column of each role if ``cells`` is a progress table's header row, else None."""
     roles = match_roles(cells, ROLES)
-    needed = {"as_of", "total", "implemented", "ongoing"}
-    return roles if needed <= roles.keys() else None
+    return roles if _accept(roles) else None
 
 
 def _month(text: str) -> str | None:
@@ -63,9 +66,10 @@ def _notes(model: DocumentModel, after_page: int) -> dict[str, str]:
     return {marker: model.join_texts(parts) for marker, parts in notes.items()}
 
 
-def _table_rows(table: Table, roles: dict[str, int], model: DocumentModel) -> list[tuple[dict[str, str], int]]:
+def _table_rows(table: Table, roles: dict[str, int], model: DocumentModel,
+                first: int = 1) -> list[tuple[dict[str, str], int]]:
     rows = []
-    for r in range(1, table.n_rows):
+    for r in range(first, table.n_rows):
         cells = {c.col: c for c in table.row(r)}
         texts = {role: _text(cells.get(col), model) for role, col in roles.items()}
         if any(texts.values()):
@@ -77,11 +81,12 @@ def extract_progress(model: DocumentModel) -> list[ProgressRecord]:
     records: list[ProgressRecord] = []
     for page in model.pages:
         for table in page.tables:
-            roles = header_roles(table.row(0))
-            if roles is None:
+            header = find_header(table, ROLES, _accept)
+            if header is None:
                 continue
+            roles = header.roles
             notes = _notes(model, table.page)
-            for texts, row_page in _table_rows(table, roles, model):
+            for texts, row_page in _table_rows(table, roles, model, header.rows):
                 as_of = _month(texts["as_of"])
                 values: dict[str, float] = {}
                 markers: list[str] = []
