@@ -246,16 +246,33 @@ def _ruled_tables(page: pdfplumber.page.Page, number: int) -> list[Table]:
     return tables
 
 
+def _gutters(chars: list[dict[str, Any]], x0: float, x1: float, min_width: float) -> list[float]:
+    """Column starts inside [x0, x1]: the right edges of vertical channels no character
+    crosses, at least ``min_width`` wide (cells keep their text inside their column; word
+    gaps of running text never line up through every row)."""
+    spans = sorted((c["x0"], c["x1"]) for c in chars if c["text"].strip())
+    starts: list[float] = []
+    reach = x0
+    for left, right in spans:
+        if left - reach >= min_width and reach > x0 + 1:
+            starts.append(left - 0.5)
+        reach = max(reach, right)
+    return starts
+
+
 def _row_ruled_tables(page: pdfplumber.page.Page, number: int, known: list[Table],
-                      before: tuple[Table, ...] = ()) -> list[Table]:
+                      before: tuple[Table, ...] = ()) -> tuple[list[Table], list[Table]]:
     """Tables ruled between rows only: rows from the horizontal rules, columns from how the
-    text lines up (pdfplumber's text strategy inside the ruled region). A table continued
-    from the previous page keeps that page's columns when its own few rows show fewer."""
+    text lines up: the channels no text crosses in the body rows (the header row may have
+    a cell spanning columns). A table continued from the previous page keeps that page's
+    columns when its own few rows show fewer. Returns the tables, and the known ruled
+    tables they replace (a shaded header row found as a grid of its own)."""
     wide = [e for e in page.horizontal_edges if e["x1"] - e["x0"] > 0.4 * page.width]
     groups: dict[tuple[int, int], set[float]] = {}
     for e in wide:
         groups.setdefault((round(e["x0"] / 4), round(e["x1"] / 4)), set()).add(round(e["top"], 1))
     tables: list[Table] = []
+    replaced: list[Table] = []
     for (gx0, gx1), tops in groups.items():
         ys = sorted(tops)
         ys = [y for i, y in enumerate(ys) if i == 0 or y - ys[i - 1] > 2]  # double rules count once
@@ -264,24 +281,33 @@ def _row_ruled_tables(page: pdfplumber.page.Page, number: int, known: list[Table
         x0 = min(e["x0"] for e in wide if (round(e["x0"] / 4), round(e["x1"] / 4)) == (gx0, gx1))
         x1 = max(e["x1"] for e in wide if (round(e["x0"] / 4), round(e["x1"] / 4)) == (gx0, gx1))
         region = (x0, ys[0], x1, ys[-1])
-        if any(_inside({"x0": x0, "x1": x1, "top": ys[0], "bottom": ys[-1]}, t.bbox, slack=3) for t in known):
+        inside = [t for t in known if _inside({"x0": x0, "x1": x1, "top": ys[0], "bottom": ys[-1]}, t.bbox, slack=3)]
+        if inside:
             continue
-        crop = page.crop((x0 - 1, ys[0] - 1, x1 + 1, ys[-1] + 1))
-        found = crop.find_tables({"vertical_strategy": "text", "horizontal_strategy": "lines"})
-        if not found:
+        # a grid found inside this region is its shaded header row: this table replaces it
+        covered = [t for t in known if t.bbox[0] >= x0 - 3 and t.bbox[2] <= x1 + 3
+                   and t.bbox[1] >= ys[0] - 3 and t.bbox[3] <= ys[-1] + 3]
+        head_end = max([ys[1], *(t.bbox[3] for t in covered)])
+        body_chars = [c for c in page.chars if x0 <= c["x0"] and c["x1"] <= x1
+                      and head_end < (c["top"] + c["bottom"]) / 2 < ys[-1]]
+        if not body_chars:
             continue
-        widest = max((row for t in found for row in t.rows), key=lambda row: len(row.cells))
-        starts = sorted(c[0] for c in widest.cells if c is not None)
-        if len(starts) < 2:
+        size = median(c["size"] for c in body_chars)
+        starts = _gutters(body_chars, x0, x1, 0.6 * size)
+        if not starts:
             continue
-        xs = [x0, *starts[1:], x1]
+        xs = [x0, *starts, x1]
         for prev in before:
             same_width = abs(prev.bbox[0] - x0) < 3 and abs(prev.bbox[2] - x1) < 3
             if prev.strategy == "text" and same_width and prev.n_cols > len(xs) - 1:
                 xs = sorted({c.bbox[0] for c in prev.cells} | {x1})
+        # the replaced header grid knows where its levels part (a cell spanning columns above)
+        inner = sorted({*ys, *(y for t in covered for c in t.cells for y in (c.bbox[1], c.bbox[3]))})
+        ys = [y for i, y in enumerate(inner) if i == 0 or y - inner[i - 1] > 2]
         cells = _cells_from_grid(page, number, xs, ys)
         tables.append(Table(number, region, len(ys) - 1, len(xs) - 1, tuple(cells), "text"))
-    return tables
+        replaced += covered
+    return tables, replaced
 
 
 def _pieces(chars: list[dict[str, Any]], gap: float) -> list[list[dict[str, Any]]]:
@@ -485,7 +511,8 @@ def _rules(page: pdfplumber.page.Page) -> list[BBox]:
 def read_page(page: pdfplumber.page.Page, number: int, before: tuple[Table, ...] = ()) -> Page:
     """One page; ``before`` are the tables of the previous page (a table may continue)."""
     tables = _ruled_tables(page, number)
-    tables += _row_ruled_tables(page, number, tables, before)
+    row_ruled, replaced = _row_ruled_tables(page, number, tables, before)
+    tables = [t for t in tables if t not in replaced] + row_ruled
     boxes = _boxes(page, tables)
     excluded = [t.bbox for t in tables] + boxes
     chars = [c for c in page.chars if not any(_inside(c, box) for box in excluded)]
