@@ -174,9 +174,11 @@ def _line(chars: list[dict[str, Any]], page: int) -> TextLine | None:
         if prev is not None:
             gap = c["x0"] - prev["x1"]
             # A gap between two CJK characters is spacing (justification), not a space;
-            # elsewhere a quarter em or so is a word space nobody printed as a character.
+            # between Latin letters a gap of a sixth of an em is a word space nobody printed as a
+            # character (glyph boxes are advance widths: letters of a word touch; TeX squeezes
+            # spaces of a justified line to a fifth of an em).
             cjk = is_cjk(prev["text"]) + is_cjk(ch)
-            if pending_space or gap > (0.25, 0.3, 0.8)[cjk] * main_size:
+            if pending_space or gap > (0.15, 0.3, 0.8)[cjk] * main_size:
                 text += " "
         text += ch.translate(LIGATURES)
         prev = c

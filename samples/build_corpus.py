@@ -87,11 +87,14 @@ def build_one(job: Job, out: Path) -> dict[str, str]:
             "seconds": f"{seconds:.2f}", "notes": "; ".join(notes)}
 
 
-def _run(job: Job, out: Path) -> tuple[Job, dict[str, str] | None, str]:
+def _run(job: Job, out: Path, keep: bool) -> tuple[Job, dict[str, str] | None, str]:
     try:
         return job, build_one(job, out), ""
     except Exception as exc:  # one broken rendering must not stop the corpus; it is reported
-        (out / f"{job.id}.pdf").unlink(missing_ok=True)
+        failed = out / f"{job.id}.pdf"
+        if keep and failed.exists():
+            failed.rename(out / f"{job.id}.failed.pdf")
+        failed.unlink(missing_ok=True)
         return job, None, f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
 
 
@@ -103,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--per-producer", type=int, default=50, help="documents per producer (default 50)")
     ap.add_argument("--first-seed", type=int, default=0)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel renderings (default: cores)")
+    ap.add_argument("--keep-failed", action="store_true",
+                    help="keep the PDF of a document whose expected output could not be derived, as <id>.failed.pdf")
     ap.add_argument("--ci", action="store_true",
                     help=f"build the committed CI sample into {CI_DIR.relative_to(HERE.parent)} "
                          f"(seeds {CI_SEEDS.start}-{CI_SEEDS.stop - 1} of every producer)")
@@ -120,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict[str, str]] = []
     failed: list[tuple[Job, str]] = []
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        futures = [pool.submit(_run, job, out) for job in jobs]
+        futures = [pool.submit(_run, job, out, args.keep_failed) for job in jobs]
         for n, fut in enumerate(as_completed(futures), 1):
             job, row, error = fut.result()
             if row is None:

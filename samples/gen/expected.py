@@ -101,8 +101,7 @@ class Pages:
                 hay = self.texts[p - 1]
                 if any(n in hay for n in needles):
                     return p
-            for p in range(start, last + 1):
-                hay = re.sub(r"\d", "", self.texts[p - 1])
+                hay = re.sub(r"\d", "", hay)
                 if any(len(b) >= 4 and b in hay for b in bare):
                     return p
         return None
@@ -302,7 +301,10 @@ def _figures(rows: list[dict[str, str]], pages: Pages, para_pages: dict[str, int
         start = para_pages[row["paragraph"]]
         i = numbers.index(row["paragraph"])
         stop = para_pages[numbers[i + 1]] if i + 1 < len(numbers) else None
-        p = pages.find(_windows(sentence, at, len(text)), start, stop)
+        tiers = _windows(sentence, at, len(text))
+        head = text.split()[0] if " " in text else text[: max(1, len(text) // 2)]
+        tiers.append([sentence[max(0, at - 12):at] + head])  # a page break inside the figure: where it starts
+        p = pages.find(tiers, start, stop)
         if p is None:
             raise LocateError(f"figure {text!r} of paragraph {row['paragraph']} not found from page {start}")
         row["page"] = str(p)
