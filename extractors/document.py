@@ -21,7 +21,14 @@ from typing import Any
 
 from extractors.layout import Page, TextLine
 from extractors.references import find_symbol
-from extractors.script import cjk_share, join_lines, spaced_cjk_latin_ratio, strip_bullet, symbol_tokens
+from extractors.script import (
+    Vocabulary,
+    cjk_share,
+    join_lines,
+    spaced_cjk_latin_ratio,
+    strip_bullet,
+    symbol_tokens,
+)
 
 NUMBERED = re.compile(r"^(\d{1,3})[.．]\s+(?=\S)")
 SUBITEM = re.compile(r"^\(([a-z])\)\s+(?=\S)")
@@ -358,12 +365,28 @@ def _blocks(lines: list[TextLine], body_size: float) -> list[Block]:
     return blocks
 
 
+def _hyphenates(pages: list[Page], words: set[str]) -> bool:
+    """Does the document break words into syllables at line ends? It does when several
+    line-end hyphens join halves into a word it prints whole elsewhere."""
+    soft = 0
+    for page in pages:
+        for a, b in itertools.pairwise(page.lines):
+            head, tail = re.search(r"([A-Za-z]+)[-\u2010]$", a.text), re.match(r"[a-z]+", b.text)
+            if head and tail and (head.group(1) + tail.group(0)).lower() in words:
+                soft += 1
+    return soft >= 2
+
+
 def analyse(pages: list[Page]) -> DocumentModel:
     """The document model of a PDF's pages."""
     body_size = _body_size(pages)
     all_text = "\n".join(ln.text for p in pages for ln in p.lines)
     language = "zh" if cjk_share(all_text) > 0.2 else "en"
-    known = frozenset(w.lower() for w in re.findall(r"[A-Za-z]{3,}", all_text)) | symbol_tokens(all_text)
+    # the halves of a word broken at a line end (activi- | ties) are no words of the document
+    whole = re.sub(r"[A-Za-z]+[-\u2010]\n[a-z]+", " ", all_text)
+    words = {w.lower() for w in re.findall(r"[A-Za-z]{3,}", whole)}
+    words |= {w.lower() for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)+", whole)}
+    known = Vocabulary(words | symbol_tokens(all_text), _hyphenates(pages, words))
     page1 = list(pages[0].lines) if pages else []
     header, title, report_by, body_start = _header(page1, body_size, pages[0].height if pages else 0)
     symbol = find_symbol(" ".join(ln.text for ln in header)) if header else None

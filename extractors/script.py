@@ -11,6 +11,19 @@ _URLISH = re.compile(r"(https?://|www\.)\S*$")
 BULLETS = "•·●○▪■◦‣⁃\uf0b7\uf0a7\uf076\uf0d8-–"
 
 
+class Vocabulary(frozenset[str]):
+    """The words a document prints (lowercased, 3+ letters; hyphenated compounds; tokens with a
+    digit), and its habit at line ends: ``hyphenates`` when it breaks words into syllables
+    (activi-|ties), as hyphenating typesetters do."""
+
+    hyphenates: bool
+
+    def __new__(cls, words: frozenset[str] | set[str] = frozenset(), hyphenates: bool = False) -> Vocabulary:
+        self = super().__new__(cls, words)
+        self.hyphenates = hyphenates
+        return self
+
+
 def is_cjk(ch: str) -> bool:
     return bool(ch) and bool(_CJK.match(ch))
 
@@ -63,10 +76,19 @@ def join_separator(prev: str, nxt: str, language: str, cjk_latin_spaced: bool,
         return prev, ""
     if a in "-\u2010\u2011\u2013\u2014/":
         if a in "-\u2010" and b.islower() and prev[-2:-1].isalpha():
-            head = re.search(r"([A-Za-z]+)-$", prev)
+            head = re.search(r"([A-Za-z]+)[-\u2010]$", prev)
             tail = re.match(r"[a-z]+", nxt)
-            if head and tail and (head.group(1) + tail.group(0)).lower() in known_words:
-                return prev[:-1], ""
+            if head and tail:
+                left, right = head.group(1).lower(), tail.group(0)
+                if f"{left}-{right}" in known_words:  # a compound the document prints unbroken
+                    return prev, ""
+                if left + right in known_words:
+                    return prev[:-1], ""
+                # A hyphenating document breaks words into syllables: a half that is no word
+                # of the document (activi-|ties, as-|sess) is a syllable, not a compound.
+                if getattr(known_words, "hyphenates", False) and (
+                        left not in known_words or right not in known_words):
+                    return prev[:-1], ""
         return prev, ""
     if is_cjk(a) and is_cjk(b):
         return prev, ""

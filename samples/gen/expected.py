@@ -302,8 +302,11 @@ def _figures(rows: list[dict[str, str]], pages: Pages, para_pages: dict[str, int
         i = numbers.index(row["paragraph"])
         stop = para_pages[numbers[i + 1]] if i + 1 < len(numbers) else None
         tiers = _windows(sentence, at, len(text))
-        head = text.split()[0] if " " in text else text[: max(1, len(text) // 2)]
-        tiers.append([sentence[max(0, at - 12):at] + head])  # a page break inside the figure: where it starts
+        # a page break inside the figure (more than | 20): it is where its number is printed
+        num = re.search(r"\d[\d\s,.]*\d|\d", text)
+        if num and num.group(0) != text:
+            n_at = at + num.start()
+            tiers += [[sentence[n_at:n_at + len(num.group(0)) + 12]], [sentence[max(0, n_at - 4):n_at + len(num.group(0))]]]
         p = pages.find(tiers, start, stop)
         if p is None:
             raise LocateError(f"figure {text!r} of paragraph {row['paragraph']} not found from page {start}")
