@@ -18,27 +18,20 @@ from extractors.document import DocumentModel
 from extractors.headers import Header, Roles, find_header, match_roles
 from extractors.layout import BBox, Cell, Table, TextLine
 from extractors.paragraphs import paragraph_parts
-from extractors.periods import expected_completion
+from extractors.periods import expected_completion, period_of
 from extractors.records import ActionRecord
 from extractors.script import is_cjk, join_lines, spaced_cjk_latin_ratio
+from schemas.table_headers import ACTION_TABLE
 from schemas.vocabularies import category_key
 
-# Header names per column role, matched without spaces and case, in this order (the
-# due-date header is printed 初步预计到期日, 初步预计到日期, Initial expected due date ...).
-ROLES: Roles = (
-    ("action_id", re.compile(r"^(编号|行动编号|序号|no\.?|id|actionid|actionno\.?|ref\.?|number)$")),
-    ("due", re.compile(r"(到期|截止|预计.*日期|due|deadline)")),
-    ("status", re.compile(r"(最新情况|进展|现况|状况|update|status|progress)")),
-    ("category", re.compile(r"^(类别|类型|category|type)$")),
-    ("action", re.compile(r"^(行动|行动内容|action|actions|description)$")),
-)
+ROLES: Roles = ACTION_TABLE.roles  # header names per column role: schemas/table_headers.py
 LIST_INTRO = re.compile(r"(行动|actions?\b)[^：:]*[：:]\s*$", re.IGNORECASE)
 LEAD_TERM = re.compile(r"^(.{1,40}?)(?:。|\.\s)")
 TERMINAL = tuple("。．.；;！!？?")
 
 
 def _accept(roles: dict[str, int]) -> bool:
-    return {"action_id", "action"} <= roles.keys() and len(roles) >= 3
+    return ACTION_TABLE.accepts(roles)
 
 
 def header_roles(cells: list[Cell]) -> dict[str, int] | None:
@@ -188,6 +181,7 @@ def _table_actions(model: DocumentModel) -> list[ActionRecord]:
             category = texts.get("category") or None
             due_text = texts.get("due") or None
             dates = find_dates(due_text) if due_text else []
+            due_period = period_of(due_text) if due_text and not dates else None
             status = texts.get("status") or None
             period = expected_completion(status) if status else None
             records.append(ActionRecord(
@@ -195,7 +189,7 @@ def _table_actions(model: DocumentModel) -> list[ActionRecord]:
                 category=category,
                 category_key=category_key(category) if category else None,
                 action=texts.get("action", ""),
-                due_date=dates[0].iso if dates else None,
+                due_date=dates[0].iso if dates else (due_period.iso if due_period else None),
                 due_date_text=due_text,
                 status=status,
                 expected_completion=period.iso if period else None,

@@ -13,7 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from extractors.layout import Cell, Table
+from extractors.layout import Cell, Table, header_columns
+from schemas.table_headers import HeaderGenre, normalise_name
 
 Roles = tuple[tuple[str, re.Pattern[str]], ...]
 MAX_HEADER_ROWS = 3
@@ -22,10 +23,7 @@ MAX_HEADER_ROWS = 3
 def header_name(cell: Cell) -> str:
     """A header cell's text compared without spaces, case or a trailing colon (headers
     wrap inside their cells: 初步预计到期 / 日, Initial / expected due / date)."""
-    # a narrow header cell hyphenates its name (Imple- / mented): the name has no hyphen
-    joined = "\n".join(ln.text for ln in cell.lines)
-    joined = re.sub(r"(?<=[a-z])-\n(?=[a-z])", "", joined)
-    return re.sub(r"\s+", "", joined).lower().rstrip(":：")
+    return normalise_name([ln.text for ln in cell.lines])
 
 
 def match_roles(cells: list[Cell], roles: Roles) -> dict[str, int]:
@@ -37,14 +35,7 @@ def match_roles(cells: list[Cell], roles: Roles) -> dict[str, int]:
 def match_columns(columns: list[tuple[int, list[str]]], roles: Roles) -> dict[str, int]:
     """Like ``match_roles`` for columns with several names (lowest header level first): a
     column takes the role of its first name that names one."""
-    found: dict[str, int] = {}
-    for col, names in columns:
-        for name in names:
-            role = next((r for r, pattern in roles if r not in found and pattern.search(name)), None)
-            if role is not None:
-                found[role] = col
-                break
-    return found
+    return HeaderGenre("", roles, frozenset(), 0).match(columns)
 
 
 @dataclass(frozen=True)
@@ -53,31 +44,11 @@ class Header:
     rows: int  # how many rows the header takes: data rows start here
 
 
-def _columns(table: Table, depth: int) -> list[tuple[int, list[str]]]:
-    """Each column's names from the top ``depth`` rows, lowest level first."""
-    centres: dict[int, float] = {}
-    for c in sorted(table.cells, key=lambda c: c.bbox[2] - c.bbox[0], reverse=True):
-        centres[c.col] = (c.bbox[0] + c.bbox[2]) / 2  # the narrowest cell of a column wins
-    columns = []
-    for col, x in sorted(centres.items()):
-        names: list[str] = []
-        for r in reversed(range(depth)):
-            for cell in table.row(r):
-                if cell.bbox[0] <= x <= cell.bbox[2] and cell.lines:
-                    name = header_name(cell)
-                    if name and name not in names:
-                        names.append(name)
-        if len(names) > 1:
-            names.append("".join(reversed(names)))
-        columns.append((col, names))
-    return columns
-
-
 def find_header(table: Table, roles: Roles, accept: Callable[[dict[str, int]], bool]) -> Header | None:
     """The table's header (one level, or more where upper cells span columns) if ``accept``
     takes the roles its columns name."""
     for depth in range(1, min(MAX_HEADER_ROWS, table.n_rows - 1) + 1):
-        found = match_roles(table.row(0), roles) if depth == 1 else match_columns(_columns(table, depth), roles)
+        found = match_roles(table.row(0), roles) if depth == 1 else match_columns(header_columns(table, depth), roles)
         if accept(found):
             return Header(found, depth)
     return None

@@ -22,6 +22,7 @@ import pdfplumber
 
 from extractors.pdf import PdfError
 from extractors.script import is_cjk
+from schemas.table_headers import names_a_table, normalise_name
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
 
@@ -312,6 +313,26 @@ def _row_ruled_tables(page: pdfplumber.page.Page, number: int, known: list[Table
     return tables, replaced
 
 
+def header_columns(table: Table, depth: int) -> list[tuple[int, list[str]]]:
+    """Each column's names from the top ``depth`` rows, lowest level first."""
+    centres: dict[int, float] = {}
+    for c in sorted(table.cells, key=lambda c: c.bbox[2] - c.bbox[0], reverse=True):
+        centres[c.col] = (c.bbox[0] + c.bbox[2]) / 2  # the narrowest cell of a column wins
+    columns = []
+    for col, x in sorted(centres.items()):
+        names: list[str] = []
+        for r in reversed(range(depth)):
+            for cell in table.row(r):
+                if cell.bbox[0] <= x <= cell.bbox[2] and cell.lines:
+                    name = normalise_name([ln.text for ln in cell.lines])
+                    if name and name not in names:
+                        names.append(name)
+        if len(names) > 1:
+            names.append("".join(reversed(names)))
+        columns.append((col, names))
+    return columns
+
+
 def _pieces(chars: list[dict[str, Any]], gap: float) -> list[list[dict[str, Any]]]:
     """Characters of one row split where the horizontal gap exceeds ``gap``."""
     pieces: list[list[dict[str, Any]]] = []
@@ -323,32 +344,73 @@ def _pieces(chars: list[dict[str, Any]], gap: float) -> list[list[dict[str, Any]
     return pieces
 
 
+def _row_chars(page: pdfplumber.page.Page, row: list[TextLine]) -> list[dict[str, Any]]:
+    top, bottom = min(ln.top for ln in row), max(ln.bottom for ln in row)
+    return [c for c in page.chars if top - 1 <= c["top"] and c["bottom"] <= bottom + 1 and c["text"].strip()
+            and any(ln.x0 - 1 <= c["x0"] <= ln.x1 + 1 for ln in row)]
+
+
 def _header_rows(page: pdfplumber.page.Page, lines: list[TextLine]) -> list[list[TextLine]]:
-    """Rows of short bold text falling apart into three or more pieces: column headers."""
+    """Rows of short text falling apart into three or more pieces: candidate column headers
+    (bold ones are headers by their look; the others only if their names name a table)."""
     rows: dict[int, list[TextLine]] = {}
     for ln in lines:
         rows.setdefault(round(ln.top), []).append(ln)
     found = []
     for _, row in sorted(rows.items()):
-        if not all(ln.bold for ln in row) or sum(len(ln.text) for ln in row) > 150:
+        if sum(len(ln.text) for ln in row) > 150:
             continue
         size = median(ln.size for ln in row)
-        top, bottom = min(ln.top for ln in row), max(ln.bottom for ln in row)
-        chars = [c for c in page.chars if top - 1 <= c["top"] and c["bottom"] <= bottom + 1
-                 and any(ln.x0 - 1 <= c["x0"] <= ln.x1 + 1 for ln in row)]
-        if len(_pieces(chars, 0.8 * size)) >= 3:
+        if len(_pieces(_row_chars(page, row), 0.8 * size)) >= 3:
             found.append(sorted(row, key=lambda ln: ln.x0))
     return found
 
 
+def _header_band(lines: list[TextLine], header: list[TextLine], size: float) -> list[TextLine]:
+    """The lines of a header: around a bold row, the bold lines of its size (names wrap
+    above and below it); under a plain row, the lines that follow it closely and leave the
+    first column empty (the first data row has its ID or date there)."""
+    if all(ln.bold for ln in header):
+        return [ln for ln in lines if ln.bold and abs(ln.size - size) < 0.5
+                and header[0].top - 3 * size < ln.top < header[0].bottom + 3 * size]
+    band = list(header)
+    first_col = min(ln.x0 for ln in header)
+    for ln in sorted((ln for ln in lines if ln.top > header[0].top + 0.3 * size), key=lambda ln: ln.top):
+        if ln.top - max(b.top for b in band) > 1.8 * size or abs(ln.size - size) > 0.5:
+            break
+        if ln.x0 <= first_col + 1:
+            break
+        band.append(ln)
+    return band
+
+
+def _header_levels(page: pdfplumber.page.Page, band: list[TextLine], xs: list[float], size: float) -> list[float]:
+    """Where the header's levels part: below a header line whose name spans columns (实施状况
+    over 已落实 / 正在进行)."""
+    rows: dict[int, list[TextLine]] = {}
+    for ln in band:
+        rows.setdefault(round(ln.top / (0.5 * size)), []).append(ln)
+    cuts = []
+    ordered = [rows[k] for k in sorted(rows)]
+    for row, nxt in itertools.pairwise(ordered):
+        for piece in _pieces(_row_chars(page, row), 0.8 * size):
+            cols = {sum(x <= (c["x0"] + c["x1"]) / 2 for x in xs[1:-1]) for c in piece}
+            if len(cols) > 1:
+                cuts.append((max(ln.bottom for ln in row) + min(ln.top for ln in nxt)) / 2)
+                break
+    return cuts
+
+
 def _unruled_tables(page: pdfplumber.page.Page, number: int, lines: list[TextLine],
                     before: tuple[Table, ...]) -> list[Table]:
-    """Tables with no rules at all, found from their header row of bold column names.
+    """Tables with no rules at all, found from their header row: bold column names, or
+    plain ones that name a known kind of table (``schemas/table_headers.py``).
 
-    The header band is the bold lines around that row; the table runs down while the text
-    keeps the table's type size. A column starts where the first words of many lines line
-    up, left of its (centred) header name; a row starts where the first column has text
-    after a gap, so a row cut by the page break shows up as a row with an empty first cell.
+    The table runs down while the text keeps the table's type size, up to the first line
+    of running text. Columns are the channels no body text crosses (else: where the first
+    words of many lines line up, left of each centred header name); a row starts where the
+    first column has text after a gap, so a row cut by the page break shows up as a row
+    with an empty first cell. A header line spanning columns makes a header of two levels.
     """
     taken: list[BBox] = []
     tables: list[Table] = []
@@ -356,8 +418,7 @@ def _unruled_tables(page: pdfplumber.page.Page, number: int, lines: list[TextLin
         if any(_line_inside(ln, box) for box in taken for ln in header):
             continue
         size = median(ln.size for ln in header)
-        band = [ln for ln in lines if ln.bold and abs(ln.size - size) < 0.5
-                and header[0].top - 3 * size < ln.top < header[0].bottom + 3 * size]
+        band = _header_band(lines, header, size)
         top, head_bottom = min(ln.top for ln in band), max(ln.bottom for ln in band)
         below = [ln for ln in lines if ln.top > head_bottom]
         if not below:
@@ -391,14 +452,28 @@ def _unruled_tables(page: pdfplumber.page.Page, number: int, lines: list[TextLin
             edges = {x: n for x, n in lefts.items() if xs[-1] + size < x <= span[0] + 1}
             xs.append(float(max(edges, key=lambda x: (edges[x], -x))) - 0.5 if edges else span[0])
         xs.append(x1)
+        provisional = _unruled_grid(page, number, body, xs, [top - 1, head_bottom + 0.5], size)
+        if provisional is None:
+            continue
+        # the channels no body text crosses are the columns (a centred or spanning header
+        # name does not tell where its column starts)
+        body_chars = [c for c in page.chars if x0 <= c["x0"] and c["x1"] <= x1 and c["text"].strip()
+                      and head_bottom + 0.5 < (c["top"] + c["bottom"]) / 2 < provisional.bbox[3]]
+        starts = _gutters(body_chars, x0, x1, 0.6 * size)
+        if len(starts) >= 2:
+            xs = [x0, *starts, x1]
         for prev in before:
             if prev.strategy == "text" and abs(prev.bbox[0] - x0) < 3 and abs(prev.bbox[2] - x1) < 3 \
                     and prev.n_cols == len(xs) - 1:
                 xs = sorted({c.bbox[0] for c in prev.cells} | {x1})
-        table = _unruled_grid(page, number, body, xs, [top - 1, head_bottom + 0.5], size)
-        if table is not None:
-            tables.append(table)
-            taken.append(table.bbox)
+        head = [top - 1, *_header_levels(page, band, xs, size), head_bottom + 0.5]
+        table = _unruled_grid(page, number, body, xs, head, size)
+        if table is None:
+            continue
+        if not all(ln.bold for ln in header) and not names_a_table(header_columns(table, len(head) - 1)):
+            continue  # plain short text in columns, but no header of a table we know
+        tables.append(table)
+        taken.append(table.bbox)
     return tables
 
 

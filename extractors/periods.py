@@ -89,3 +89,16 @@ def expected_completion(status: str) -> Period | None:
         if candidates:
             found = min(candidates, key=lambda c: c[:3])[3]
     return found
+
+
+def period_of(text: str) -> Period | None:
+    """The period a date cell names when it names no day (2025 年第二季度, December 2025,
+    Fourth quarter of 2025): the most specific one in the text, as its last day."""
+    best: tuple[int, int, Period] | None = None
+    for rank, (pattern, kind) in enumerate(PERIODS):
+        m = pattern.search(text)
+        if m:
+            candidate = (1 if kind == "year" else 0, rank, Period(_last_day(kind, m), m.group(0)))
+            if best is None or candidate[:2] < best[:2]:
+                best = candidate
+    return best[2] if best else None

@@ -11,15 +11,9 @@ from extractors.headers import Roles, find_header, match_roles
 from extractors.layout import Cell, Table
 from extractors.records import ProgressRecord
 from extractors.references import find_symbol
+from schemas.table_headers import PROGRESS_TABLE
 
-ROLES: Roles = (
-    ("pct_implemented", re.compile(r"(已结束.*占比|已落实.*(占比|百分比)|share.*closed|(%|percent).*implemented)")),
-    ("pct_ongoing", re.compile(r"(尚未结束.*占比|正在进行.*(占比|百分比)|share.*(open|ongoing)|(%|percent).*ongoing)")),
-    ("as_of", re.compile(r"(日期|date)")),
-    ("total", re.compile(r"(行动数量|行动总数|numberofactions|totalactions|^total$)")),
-    ("implemented", re.compile(r"(已落实|已实施|已完成|^implemented$|^closed$|^completed$)")),
-    ("ongoing", re.compile(r"(正在进行|进行中|尚未结束|^ongoing$|^open$|inprogress)")),
-)
+ROLES: Roles = PROGRESS_TABLE.roles  # header names per column role: schemas/table_headers.py
 NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%|％)?\s*(\*{0,3})\s*$")
 ZH_MONTH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
 EN_MONTH = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November"
@@ -32,7 +26,7 @@ def _text(cell: Cell | None, model: DocumentModel) -> str:
 
 
 def _accept(roles: dict[str, int]) -> bool:
-    return {"as_of", "total", "implemented", "ongoing"} <= roles.keys()
+    return PROGRESS_TABLE.accepts(roles)
 
 
 def header_roles(cells: list[Cell]) -> dict[str, int] | None:
