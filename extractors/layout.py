@@ -263,6 +263,27 @@ def _gutters(chars: list[dict[str, Any]], x0: float, x1: float, min_width: float
     return starts
 
 
+def _open_bottom(page: pdfplumber.page.Page, xs: list[float], ys: list[float], size: float) -> list[float]:
+    """A row cut by the page break may have no rule under it: the table goes on below its last
+    rule with lines of the table's type that keep to its columns, close under one another."""
+    chars = [c for c in page.chars if xs[0] <= c["x0"] and c["x1"] <= xs[-1] + 1 and c["top"] > ys[-1]
+             and c["text"].strip()]
+    rows: dict[int, list[dict[str, Any]]] = {}
+    for c in chars:
+        rows.setdefault(round(c["top"] / (0.5 * size)), []).append(c)
+    bottom = ys[-1]
+    for key in sorted(rows):
+        row = rows[key]
+        top = min(c["top"] for c in row)
+        if top - bottom > 1.2 * size or abs(median(c["size"] for c in row) - size) > 0.5:
+            break
+        crossed = sum(any(c["x0"] < x - 0.3 and c["x1"] > x + 0.3 for c in row) for x in xs[1:-1])
+        if crossed >= 2:
+            break  # running text: a note or a paragraph after the table
+        bottom = max(c["bottom"] for c in row)
+    return ys if bottom == ys[-1] else [*ys, bottom + 1]
+
+
 def _row_ruled_tables(page: pdfplumber.page.Page, number: int, known: list[Table],
                       before: tuple[Table, ...] = ()) -> tuple[list[Table], list[Table]]:
     """Tables ruled between rows only: rows from the horizontal rules, columns from how the
@@ -304,6 +325,7 @@ def _row_ruled_tables(page: pdfplumber.page.Page, number: int, known: list[Table
             same_width = abs(prev.bbox[0] - x0) < 3 and abs(prev.bbox[2] - x1) < 3
             if prev.strategy == "text" and same_width and prev.n_cols > len(xs) - 1:
                 xs = sorted({c.bbox[0] for c in prev.cells} | {x1})
+        ys = _open_bottom(page, xs, ys, size)
         # the replaced header grid knows where its levels part (a cell spanning columns above)
         inner = sorted({*ys, *(y for t in covered for c in t.cells for y in (c.bbox[1], c.bbox[3]))})
         ys = [y for i, y in enumerate(inner) if i == 0 or y - inner[i - 1] > 2]
