@@ -22,6 +22,7 @@ from typing import Any
 from extractors.layout import Page, TextLine
 from extractors.references import find_symbol
 from extractors.script import (
+    PAGE_NUMBER,
     Vocabulary,
     cjk_share,
     join_lines,
@@ -35,12 +36,6 @@ SUBITEM = re.compile(r"^\(([a-z])\)\s+(?=\S)")
 CAPTION = re.compile(r"^(表|图|Table|Figure|TABLE|FIGURE)\s*\d*\s*[.．:：]")
 ANNEX = re.compile(r"^(附件|ANNEX|Annex)(\s*\d+)?$")
 END_MARK = re.compile(r"^=[=\s]*=$")
-# Page numbers as producers print them: 2, - 2 -, Page 2, 2/19, Page 2 of 19, 第2页, 第 2 页，共 9 页.
-PAGE_NUMBER = re.compile(
-    r"^[-–—\s]*(?:Page\s+|p\.\s*|第\s*)?(\d{1,4})(?:\s*页)?"
-    r"(?:\s*(?:/|of|／)\s*\d{1,4}|\s*[，,]?\s*共\s*\d{1,4}\s*页)?[-–—\s]*$",
-    re.IGNORECASE,
-)
 # A note's label: "1 Text", "1. Text", "1) Text", "[1] Text" (a superscript label is a marker).
 FOOTNOTE_LABEL = re.compile(r"^(?:\[(\d{1,3})\]|(\d{1,3}|\*{1,3})[.)]?)\s+(?=\S)")
 LABEL_ONLY = re.compile(r"^(?:\[(\d{1,3})\]|(\d{1,3})[.)]?)$")

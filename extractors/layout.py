@@ -21,7 +21,7 @@ from typing import Any
 import pdfplumber
 
 from extractors.pdf import PdfError
-from extractors.script import is_cjk
+from extractors.script import is_cjk, is_page_number
 from schemas.table_headers import names_a_table, normalise_name
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
@@ -402,7 +402,10 @@ def _header_band(lines: list[TextLine], header: list[TextLine], size: float) -> 
             break
         if ln.x0 <= first_col + 1:
             break
-        band.append(ln)
+        # a wrapped name sits under its first line, no wider than a few letters more; the
+        # rest of a row cut by the page break fills its column
+        if any(h.x0 - 2.5 * size <= ln.x0 and ln.x1 <= h.x1 + 2.5 * size for h in header):
+            band.append(ln)
     return band
 
 
@@ -506,6 +509,19 @@ def _unruled_grid(page: pdfplumber.page.Page, number: int, body: list[TextLine],
     previous page without its header)."""
     x0, x1 = xs[0], xs[-1]
     region_top = head[-1] if head else body[0].top - 0.5
+    while body and is_page_number(body[-1].text, number):  # the page foot, not a row
+        body = body[:-1]
+    if len(body) < 2:
+        return None
+    # A wide empty band ends the table (the page foot and its page number come after one).
+    tops = sorted({round(ln.top, 1) for ln in body})
+    steps = sorted(b - a for a, b in itertools.pairwise(tops) if b > a)
+    if steps:
+        usual = steps[len(steps) // 2]
+        for a, b in itertools.pairwise(tops):
+            if b - a > max(3 * usual, 3 * size):
+                body = [ln for ln in body if ln.top <= a + 0.5]
+                break
     # The table ends at the first line of running text across its columns (a table note, a
     # footnote, the next paragraph): no column gap anywhere in it, or letters standing across
     # column boundaries, where a table's cells never put any (justified text has wide gaps).

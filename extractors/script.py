@@ -8,6 +8,12 @@ import re
 _CJK = re.compile(r"[\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]")
 _URLISH = re.compile(r"(https?://|www\.)\S*$")
+# Page numbers as producers print them: 2, - 2 -, Page 2, 2/19, Page 2 of 19, 第2页, 第 2 页，共 9 页.
+PAGE_NUMBER = re.compile(
+    r"^[-–—\s]*(?:Page\s+|p\.\s*|第\s*)?(\d{1,4})(?:\s*页)?"
+    r"(?:\s*(?:/|of|／)\s*\d{1,4}|\s*[，,]?\s*共\s*\d{1,4}\s*页)?[-–—\s]*$",
+    re.IGNORECASE,
+)
 BULLETS = "•·●○▪■◦‣⁃\uf0b7\uf0a7\uf076\uf0d8-–"
 
 
@@ -147,3 +153,9 @@ def strip_bullet(text: str) -> tuple[bool, str]:
     if m and not re.match(r"^[-–]\s*\d", text):
         return True, text[m.end():]
     return False, text
+
+
+def is_page_number(text: str, page: int) -> bool:
+    """Is ``text`` the page number of ``page`` as some producer prints it (2, - 2 -, 2/19, 第2页)?"""
+    m = PAGE_NUMBER.match(text.strip())
+    return bool(m) and int(m.group(1)) == page

@@ -124,9 +124,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--only", help="only documents whose id contains this text")
     ap.add_argument("--misses", type=Path, help="write every differing field to this file")
+    ap.add_argument("--per-doc", action="store_true", help="print each document's field accuracy per table")
     args = ap.parse_args(argv)
     results = run(args.corpus, args.jobs, args.only)
     text, ok = summarise(results)
+    if args.per_doc:
+        for r in sorted(results, key=lambda r: r.id):
+            cells = "  ".join(f"{t[:5]} {r.report.tables[t].accuracy:6.1%}" if r.report else "" for t in BAR)
+            print(f"{r.id:32} {r.outcome:8} {cells}")
     print(text)
     detail = misses(results)
     if args.misses:

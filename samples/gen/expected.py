@@ -67,12 +67,18 @@ class Pages:
         return len(self.texts)
 
     def position(self, needle: str, cursor: tuple[int, int]) -> tuple[int, int] | None:
-        """(page, offset) of the first ``needle`` (normalised) at or after ``cursor``."""
+        """(page, offset) of the first ``needle`` (normalised) at or after ``cursor``; a needle
+        wrapped in a narrow table cell (SIP2023_ | A11) may have other cells' text inside it."""
         page, offset = cursor
         for p in range(page, self.count + 1):
             at = self.texts[p - 1].find(needle, offset if p == page else 0)
             if at >= 0:
                 return p, at
+        pattern = re.compile(".{0,60}?".join(re.escape(c) for c in needle), re.S)
+        for p in range(page, self.count + 1):
+            m = pattern.search(self.texts[p - 1], offset if p == page else 0)
+            if m:
+                return p, m.start()
         return None
 
     def find_scattered(self, text: str, start: int, stop: int) -> int | None:
@@ -382,7 +388,8 @@ def _references(source: Source, rows: list[dict[str, str]], pages: Pages,
             # a note belongs to the page of its marker, where it starts, even if continued on the next
             p = marker
             if not (pages.find(occ.windows, marker, marker) or pages.find(occ.windows, marker + 1, marker + 1)
-                    or pages.find([occ.form[: max(8, len(occ.form) // 2)]], marker, marker)):
+                    or pages.find([occ.form[: max(8, len(occ.form) // 2)]], marker, marker)
+                    or pages.find_scattered(occ.form[: max(8, len(occ.form) // 2)], marker, marker)):
                 raise LocateError(f"reference {occ.form!r} (footnote) not on page {marker} or the next")
         elif occ.row:  # table cells: poppler interleaves side-by-side cells, so look within the row's pages
             if occ.row not in table_rows:
