@@ -203,6 +203,7 @@ def _parse_footnotes(zone: list[TextLine], language: str, known: frozenset[str],
                 skip.add(nxt)
         if label is None and ln.markers and ln.markers[0].offset == 0:  # a superscript label (Word)
             label = ln.markers[0].label.strip("[]")
+            text = re.sub(r"^[.)]\s*", "", text)  # 1. or 1) with a raised number
         if label is None:
             m = FOOTNOTE_LABEL.match(text) or GLUED_LABEL.match(text)
             if m and m.re is GLUED_LABEL and m.group(1) not in markers:
@@ -265,6 +266,8 @@ def _classify(line: TextLine, body_size: float) -> str:
         return "bullet"
     if line.bold and len(text) < 150:
         return "heading"
+    if line.size >= body_size * 1.06 and len(text) < 100 and not text.endswith(TERMINAL):
+        return "heading"  # set larger than the body: a heading in a font without a bold face
     return "text"
 
 
