@@ -99,8 +99,11 @@ def _body_size(pages: list[Page]) -> float:
             weights[round(line.size, 1)] += len(line.text)
             if NUMBERED.match(line.text):
                 numbered[round(line.size, 1)] += 1
-    if sum(numbered.values()) >= 2:
-        return numbered.most_common(1)[0][0]
+    # Footnotes labelled "1." look numbered too: of the sizes that carry numbered lines, the
+    # body's is the one most text is set in.
+    candidates = [size for size, n in numbered.items() if n >= 2]
+    if candidates:
+        return max(candidates, key=lambda size: weights[size])
     return weights.most_common(1)[0][0] if weights else 10.0
 
 
