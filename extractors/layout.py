@@ -326,8 +326,12 @@ def _row_ruled_tables(page: pdfplumber.page.Page, number: int, known: list[Table
             if prev.strategy == "text" and same_width and prev.n_cols > len(xs) - 1:
                 xs = sorted({c.bbox[0] for c in prev.cells} | {x1})
         ys = _open_bottom(page, xs, ys, size)
-        # the replaced header grid knows where its levels part (a cell spanning columns above)
-        inner = sorted({*ys, *(y for t in covered for c in t.cells for y in (c.bbox[1], c.bbox[3]))})
+        # the replaced header grid knows where its levels part (a cell spanning columns above);
+        # without one, a header name standing across columns tells
+        head_lines = build_lines([c for c in page.chars if x0 <= c["x0"] and c["x1"] <= x1
+                                  and ys[0] < (c["top"] + c["bottom"]) / 2 < ys[1]], number)
+        levels = _header_levels(page, head_lines, xs, median(ln.size for ln in head_lines)) if head_lines else []
+        inner = sorted({*ys, *levels, *(y for t in covered for c in t.cells for y in (c.bbox[1], c.bbox[3]))})
         ys = [y for i, y in enumerate(inner) if i == 0 or y - inner[i - 1] > 2]
         cells = _cells_from_grid(page, number, xs, ys)
         tables.append(Table(number, region, len(ys) - 1, len(xs) - 1, tuple(cells), "text"))
