@@ -399,17 +399,17 @@ def _header_band(lines: list[TextLine], header: list[TextLine], size: float) -> 
     if all(ln.bold for ln in header):
         return [ln for ln in lines if ln.bold and abs(ln.size - size) < 0.5
                 and header[0].top - 3 * size < ln.top < header[0].bottom + 3 * size]
-    band = list(header)
-    first_col = min(ln.x0 for ln in header)
-    for ln in sorted((ln for ln in lines if ln.top > header[0].top + 0.3 * size), key=lambda ln: ln.top):
+    # names of one or two lines set vertically centred stand within a line of the row
+    band = [ln for ln in lines if abs(ln.top - header[0].top) <= 1.2 * size and abs(ln.size - size) < 0.5]
+    for ln in sorted((ln for ln in lines if ln.top > max(b.top for b in band)), key=lambda ln: ln.top):
         if ln.top - max(b.top for b in band) > 1.8 * size or abs(ln.size - size) > 0.5:
             break
-        if ln.x0 <= first_col + 1:
-            break
         # a wrapped name sits under its first line, no wider than a few letters more; the
-        # rest of a row cut by the page break fills its column
-        if any(h.x0 - 2.5 * size <= ln.x0 and ln.x1 <= h.x1 + 2.5 * size for h in header):
+        # rest of a row cut by the page break fills its column, a data row's ID is wider
+        if any(h.x0 - 2.5 * size <= ln.x0 and ln.x1 <= h.x1 + 2.5 * size for h in band):
             band.append(ln)
+        else:
+            break
     return band
 
 
