@@ -245,7 +245,20 @@ def _ruled_tables(page: pdfplumber.page.Page, number: int) -> list[Table]:
                     continue
                 inner = _chars_in(table_chars, tuple(bbox))
                 cells.append(Cell(r, k, tuple(bbox), tuple(build_lines(inner, number))))
-        tables.append(Table(number, tuple(found.bbox), len(found.rows), n_cols, tuple(cells), "lines"))
+        bbox, n_rows = tuple(found.bbox), len(found.rows)
+        # a row cut by the page break may have no rule under it: one more row, on the last
+        # row's columns, down to where the table's lines stop
+        last = [c for c in cells if c.row == n_rows - 1]
+        if len(last) == n_cols:
+            xs = [*(c.bbox[0] for c in sorted(last, key=lambda c: c.col)), max(c.bbox[2] for c in last)]
+            sizes = [ln.size for c in last for ln in c.lines]
+            if sizes:
+                ys = _open_bottom(page, xs, [bbox[1], bbox[3]], median(sizes))
+                if len(ys) == 3:
+                    cells += _cells_from_grid(page, number, xs, ys[1:])
+                    cells[-n_cols:] = [Cell(n_rows, c.col, c.bbox, c.lines) for c in cells[-n_cols:]]
+                    bbox, n_rows = (bbox[0], bbox[1], bbox[2], ys[2]), n_rows + 1
+        tables.append(Table(number, bbox, n_rows, n_cols, tuple(cells), "lines"))
     return tables
 
 
