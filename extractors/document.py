@@ -131,7 +131,7 @@ def _running_lines(pages: list[Page], symbol: str | None) -> set[int]:
             if (
                 (number and int(number.group(1)) == page.number)
                 or (symbol_norm and _norm(text) == symbol_norm)
-                or (len(pages) > 2 and counts[_norm(text)] >= many and len(text) < 80)
+                or (len(pages) > 2 and counts[_norm(text)] >= many and len(text) < 80 and not number)
             ):
                 running.add(id(ln))
     return running
@@ -347,10 +347,14 @@ def _blocks(lines: list[TextLine], body_size: float) -> list[Block]:
                 blocks.append(Block("subitem", [line], letter))
                 continue
             kind = "text"
-        if kind == "heading" and current and current.kind == "heading" and prev and prev.page == line.page \
-                and line.top - prev.top < pitch * 1.35:
-            current.lines.append(line)  # a heading wrapped over two lines
-            continue
+        if kind == "heading" and current and current.kind == "heading" and prev and prev.page == line.page:
+            # a heading wrapped over two lines: its lines stand closer than it stands to what follows
+            gap = line.top - prev.top
+            nxt = lines[i + 1] if i + 1 < len(lines) and lines[i + 1].page == line.page else None
+            if gap < pitch * 1.35 or (gap < pitch * 2.2 and nxt is not None and gap < nxt.top - line.top - 0.5
+                                      and abs(line.size - prev.size) < 0.3):
+                current.lines.append(line)
+                continue
         if kind == "text" and current and current.kind in {"numbered", "subitem", "bullet", "text"} and prev:
             same_page = prev.page == line.page
             gap = same_page and line.top - prev.top > pitch * 1.35
