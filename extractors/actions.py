@@ -110,7 +110,10 @@ def _paragraphs(pieces: list[_Piece], pitch: float) -> list[list[TextLine]]:
             prev = paras[-1][-1]
             short_end = prev.text.rstrip().endswith(TERMINAL) and right - prev.x1 > _first_word_width(line) + prev.size
             across_break = i == 0 and n > 0
-            new = short_end or (not across_break and line.top - prev.top > pitch * 1.12)
+            # paragraph spacing counts after a sentence or a lead-in; a line that stops mid-
+            # sentence (2024 年 12 | 月 31 日) is taller only because of the font it mixes in
+            ends = prev.text.rstrip().endswith((*TERMINAL, ":", "："))
+            new = short_end or (not across_break and ends and line.top - prev.top > pitch * 1.12)
             if new or re.match(r"^\([a-z]\)\s", line.text):
                 paras.append([line])
             else:
