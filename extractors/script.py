@@ -78,7 +78,7 @@ def join_separator(prev: str, nxt: str, language: str, cjk_latin_spaced: bool,
     a, b = prev[-1], nxt[0]
     if a.isspace() or b.isspace():
         return prev, ""
-    if _URLISH.search(prev) and not is_cjk(b) and a not in ",;":
+    if _URLISH.search(prev) and not is_cjk(b) and a not in ",;-\u2010":
         return prev, ""
     if a in "-\u2010\u2011\u2013\u2014/":
         if a in "-\u2010" and b.islower() and prev[-2:-1].isalpha():

@@ -102,15 +102,20 @@ class Pages:
             needles = [n for n in needles if len(n) >= 2]
             if not needles:
                 continue
-            bare = [re.sub(r"\d", "", n) for n in needles]  # footnote markers are digits glued into text
+            bare = [_bare(n) for n in needles]  # footnote markers are digits glued into text
             for p in range(start, last + 1):
                 hay = self.texts[p - 1]
                 if any(n in hay for n in needles):
                     return p
-                hay = re.sub(r"\d", "", hay)
+                hay = _bare(hay)
                 if any(len(b) >= 4 and b in hay for b in bare):
                     return p
         return None
+
+
+def _bare(text: str) -> str:
+    """Normalised text without footnote markers: digits, and the brackets of [1]."""
+    return re.sub(r"[\d\[\]]", "", text)
 
 
 def _windows(text: str, at: int, length: int, context: int = 12) -> list[list[str]]:
@@ -312,7 +317,8 @@ def _figures(rows: list[dict[str, str]], pages: Pages, para_pages: dict[str, int
         num = re.search(r"\d[\d\s,.]*\d|\d", text)
         if num and num.group(0) != text:
             n_at = at + num.start()
-            tiers += [[sentence[n_at:n_at + len(num.group(0)) + 12]], [sentence[max(0, n_at - 4):n_at + len(num.group(0))]]]
+            end = n_at + len(num.group(0))
+            tiers += [[sentence[n_at:end + 12]], [sentence[max(0, n_at - 4):end]]]
         p = pages.find(tiers, start, stop)
         if p is None:
             raise LocateError(f"figure {text!r} of paragraph {row['paragraph']} not found from page {start}")
@@ -385,11 +391,15 @@ def _references(source: Source, rows: list[dict[str, str]], pages: Pages,
             marker = pages.find(occ.anchor, page)
             if marker is None:
                 raise LocateError(f"footnote marker before {occ.anchor[-1][0]!r} not found from page {page}")
-            # a note belongs to the page of its marker, where it starts, even if continued on the next
-            p = marker
-            if not (pages.find(occ.windows, marker, marker) or pages.find(occ.windows, marker + 1, marker + 1)
-                    or pages.find([occ.form[: max(8, len(occ.form) // 2)]], marker, marker)
-                    or pages.find_scattered(occ.form[: max(8, len(occ.form) // 2)], marker, marker)):
+            # a note is printed on the page of its marker and may run on to the next page: the
+            # citation is on the page where its text starts
+            head = occ.form[: max(8, len(occ.form) // 2)]
+            if (pages.find(occ.windows, marker, marker) or pages.find([head], marker, marker)
+                    or pages.find_scattered(head, marker, marker)):
+                p = marker
+            elif pages.find(occ.windows, marker + 1, marker + 1):
+                p = marker + 1
+            else:
                 raise LocateError(f"reference {occ.form!r} (footnote) not on page {marker} or the next")
         elif occ.row:  # table cells: poppler interleaves side-by-side cells, so look within the row's pages
             if occ.row not in table_rows:
