@@ -25,6 +25,7 @@ from extractors.script import (
     PAGE_NUMBER,
     Vocabulary,
     cjk_share,
+    is_page_number,
     join_lines,
     spaced_cjk_latin_ratio,
     strip_bullet,
@@ -392,7 +393,10 @@ def analyse(pages: list[Page]) -> DocumentModel:
     words = {w.lower() for w in re.findall(r"[A-Za-z]{3,}", whole)}
     words |= {w.lower() for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)+", whole)}
     known = Vocabulary(words | symbol_tokens(all_text), _hyphenates(pages, words))
-    page1 = list(pages[0].lines) if pages else []
+    # page 1's own page number (above the header block or at its foot) is not header text
+    page1 = [ln for i, ln in enumerate(pages[0].lines)
+             if not (is_page_number(ln.text, 1) and (i < BAND_LINES or i >= len(pages[0].lines) - BAND_LINES))] \
+        if pages else []
     header, title, report_by, body_start = _header(page1, body_size, pages[0].height if pages else 0)
     symbol = find_symbol(" ".join(ln.text for ln in header)) if header else None
     running_ids = _running_lines(pages, symbol)

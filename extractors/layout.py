@@ -139,6 +139,9 @@ def _segments(row: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return out
 
 
+FULLWIDTH_CLOSE = frozenset("、，。；：！？）》」』】〉")
+FULLWIDTH_OPEN = frozenset("（《「『【〈")
+
 # Ligature glyphs map to one code point in some fonts' ToUnicode tables: the text has the letters.
 LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 
@@ -179,7 +182,9 @@ def _line(chars: list[dict[str, Any]], page: int) -> TextLine | None:
             # character (glyph boxes are advance widths: letters of a word touch; TeX squeezes
             # spaces of a justified line to a fifth of an em).
             cjk = is_cjk(prev["text"]) + is_cjk(ch)
-            if pending_space or gap > (0.15, 0.3, 0.8)[cjk] * main_size:
+            # full-width punctuation carries its own spacing: a gap next to it is no space
+            fullwidth = prev["text"] in FULLWIDTH_CLOSE or ch in FULLWIDTH_OPEN
+            if pending_space or (gap > (0.15, 0.3, 0.8)[cjk] * main_size and not fullwidth):
                 text += " "
         text += ch.translate(LIGATURES)
         prev = c

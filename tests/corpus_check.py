@@ -53,15 +53,17 @@ def check_one(corpus: Path, doc: dict[str, str]) -> DocResult:
     from pipeline import PdfError, extract
 
     pdf = corpus / f"{doc['id']}.pdf"
+    expected = load_dir(corpus / doc["id"] / "expected")
+    nothing = compare(expected, {})  # a refused or crashed document delivers none of its fields
     try:
         result = extract(pdf)
     except PdfError as exc:
-        return DocResult(doc["id"], doc["producer"], "refused", str(exc))
+        return DocResult(doc["id"], doc["producer"], "refused", str(exc), nothing)
     except Exception as exc:  # a crash is a finding, reported with its place
         tb = traceback.extract_tb(exc.__traceback__)[-1]
         return DocResult(doc["id"], doc["producer"], "crashed",
-                         f"{type(exc).__name__}: {exc} ({Path(tb.filename).name}:{tb.lineno})")
-    report = compare(load_dir(corpus / doc["id"] / "expected"), result.tables())
+                         f"{type(exc).__name__}: {exc} ({Path(tb.filename).name}:{tb.lineno})", nothing)
+    report = compare(expected, result.tables())
     failed = [f"{f.suite}/{f.expectation}" for f in result.validation.critical] \
         if result.validation else []
     return DocResult(doc["id"], doc["producer"], "invalid" if failed else "ok", "", report, failed)
