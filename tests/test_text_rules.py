@@ -72,3 +72,38 @@ def test_dates_and_session_numbers() -> None:
     assert session_number("执行委员会规划、预算和行政委员会 第二十五次会议") == 25
     assert session_number("SEVENTY-SEVENTH WORLD HEALTH ASSEMBLY") == 77
     assert session_number("EXECUTIVE BOARD 154th session") == 154
+
+
+@pytest.mark.parametrize(("text", "url"), [
+    ("可由 https://www.who.int/about/accountability/governance/member-states-portal获取",
+     "https://www.who.int/about/accountability/governance/member-states-portal"),
+    ("可在会员国门户网站（https://www.who.int/about/member-states-portal）查阅",
+     "https://www.who.int/about/member-states-portal"),
+    ("见https://www.who.int/publications/i/item/9789240069039。", "https://www.who.int/publications/i/item/9789240069039"),
+    ("(see https://www.who.int/a-(sip)-actions).", "https://www.who.int/a-(sip)-actions"),
+])
+def test_a_url_ends_where_the_text_around_it_begins(text: str, url: str) -> None:
+    assert [r.ref for r in find_references(text) if r.kind == "url"] == [url]
+
+
+def test_a_hyphenating_document_loses_syllable_hyphens_and_keeps_compounds() -> None:
+    from extractors.script import Vocabulary
+
+    words = Vocabulary({"organization", "implementation", "plan", "report"}, hyphenates=True)
+    assert join_lines(["implementation activi-", "ties but"], "en", words)[0] == "implementation activities but"
+    assert join_lines(["an Organization-", "wide review"], "en", words)[0] == "an Organization-wide review"
+    assert join_lines(["a three-", "year strategy"], "en", words)[0] == "a three-year strategy"
+    assert join_lines(["https://www.who.int/tracking-implementa-", "tion-plan"], "en", words)[0] == \
+        "https://www.who.int/tracking-implementation-plan"
+    # a document that does not hyphenate keeps every line-end hyphen it has no word for
+    plain = Vocabulary({"plan"}, hyphenates=False)
+    assert join_lines(["implementation activi-", "ties"], "en", plain)[0] == "implementation activi-ties"
+
+
+def test_category_names_of_translations_share_a_key() -> None:
+    from schemas import category_key
+
+    for name in ("Impact at country level", "Impact at the country level", "Country-level impact",
+                 "country-level impact", "在国家级的影响", "国家级影响"):
+        assert category_key(name) == "country_impact", name
+    assert category_key("Human resources") is None
