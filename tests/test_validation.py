@@ -148,3 +148,26 @@ def test_gbdocs_validate_rejects_a_folder_that_is_not_an_export(tmp_path: Path) 
     (tmp_path / "documents.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     run = subprocess.run([*GBDOCS, "validate", str(tmp_path)], capture_output=True, text=True, timeout=300)
     assert run.returncode == 1 and run.stderr.startswith("gbdocs: error: ") and "Traceback" not in run.stderr
+
+
+def test_values_that_cannot_be_right_are_caught_by_name(tmp_path: Path) -> None:
+    """The classic slips of table and text extraction: a URL run on into the Chinese after it,
+    a date where the action text belongs, a printed due date left unparsed, an unknown category."""
+    tables = {name: frame.copy() for name, frame in extracted("A77_28.zh").tables().items()}
+    refs = tables["references"]
+    url = refs.index[refs.kind == "url"][0]
+    refs.loc[url, "ref"] = refs.loc[url, "ref"] + "获取"
+    actions = tables["actions"]
+    actions.loc[0, "action"] = "2024年12月31日"
+    actions.loc[1, "due_date"] = pd.NA
+    actions.loc[2, "category"], actions.loc[2, "category_key"] = "人力资源", pd.NA
+    report = validate_tables(tables)
+    failed = {f.expectation: f for f in report.failures}
+    assert failed["a URL ends where the text around it begins (no CJK or full-width character in it)"].severity \
+        == "critical"
+    assert failed["action text is not a bare date or ID (a value in the wrong column)"].values == ("2024年12月31日",)
+    due = failed["a printed due date with numbers in it is understood"]
+    assert due.severity == "critical" and due.values == (str(actions.loc[1, "due_date_text"]),)
+    unknown = failed["a table action's printed category is in the vocabulary"]
+    assert unknown.severity == "warning" and unknown.values == ("人力资源",)  # by name, never a bare count
+    assert report.held_back() == {"references", "actions"}
