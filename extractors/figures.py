@@ -12,9 +12,14 @@ figures and what they count:
   jieba's part-of-speech tags): leading determiners dropped, an adjective with 的 kept,
   nouns joined by 和 / and kept; after a relative clause (两项符合…标准的行动) the noun it
   qualifies; when the noun is left out (3项涉及问责制, from 38 to 81) the measure of the
-  figure before it in the sentence, else the noun before 数量 / after "number of". For
-  a percentage it is the quantity before 从 / from (实施率, implementation rate); for a
-  duration, the time unit; for money, the currency.
+  figure before it in the sentence, else the noun before 数量 / after "number of" / before
+  从 (尚未结束的行动从15项…); for "two of these actions" the noun after "of". For a percentage
+  it is the quantity before 从 / from (实施率, implementation rate), else the noun it is a
+  share of (60% 的国家办事处, 60% of country offices); for a duration, the time unit; for
+  money, the currency;
+- ``text`` is the number with its classifier or unit as printed, with the qualifier word of
+  an approximate figure (约 60%, about 60%); each end of a money range is a row with its own
+  text (50 000 | 60 000 美元), and a multiplier word (万, million) multiplies the value.
 """
 
 from __future__ import annotations
@@ -37,6 +42,10 @@ if TYPE_CHECKING:  # spaCy is imported only when figures are extracted (start-up
 
 CURRENCIES_ZH = ["美元", "瑞士法郎", "欧元"]
 CURRENCIES_EN = ["US$", "$", "CHF", "€", "USD"]
+# Multiplier words of money (2500 万美元, US$ 25 million): the value is the number times the factor.
+MULTIPLIERS_ZH = {"万": 1e4, "十万": 1e5, "百万": 1e6, "千万": 1e7, "亿": 1e8, "十亿": 1e9}
+MULTIPLIERS_EN = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+RANGE_WORDS = {"至", "到", "to", "-", "–"}
 
 ONE_WORDS = {"一", "one"}
 EN_STOP = {
@@ -62,6 +71,7 @@ MONTHS_EN = {"january", "february", "march", "april", "may", "june", "july", "au
              "october", "november", "december"}
 NOUNISH = ("n", "vn", "b", "ng", "nz", "nt", "nr", "ns", "j", "l")
 ADJECTIVE = ("a", "ad", "an")
+ZH_CLAUSE_END = set("，。；：、（）()！？")
 
 
 @dataclass(frozen=True)
@@ -102,41 +112,57 @@ def _in_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 # ---------------------------------------------------------------- measures, Chinese
 
 
-def _zh_chunk(words: list[tuple[str, str]]) -> str:
-    """Noun phrase at the start of ``words`` (jieba word, flag pairs), by the rules above."""
+def _zh_chunk(words: list[tuple[str, str]], elided: bool = False) -> str:
+    """Noun phrase at the start of ``words`` (jieba word, flag pairs), by the rules above.
+
+    ``elided``: the figure follows another one in the same sentence, so a verb right after it
+    may be the predicate of a left-out noun (2项涉及在国家级的影响: not a relative clause)."""
+    return _zh_noun_run(words, elided)[0]
+
+
+def _zh_noun_run(words: list[tuple[str, str]], elided: bool = False) -> tuple[str, int]:
+    """The noun phrase at the start of ``words`` and the number of words it reaches over."""
     i = 0
     while i < len(words) and (words[i][1] == "r" or words[i][0] in {"其他", "另外", "所有", "这些"}):
         i += 1
     if i < len(words) and words[i][1].startswith("v") and words[i][1] != "vn":
         # A relative clause (符合…标准的行动): the noun after its 的.
         for j in range(i, len(words)):
-            if words[j][0] in "，。；：、（）()":
-                return ""
+            if words[j][0] in ZH_CLAUSE_END:
+                return "", j
             if words[j][0] == "的":
-                return _zh_chunk(words[j + 1:])
-        return ""
+                noun, length = _zh_noun_run(words[j + 1:])
+                end = j + 1 + length
+                if elided and (end >= len(words) or words[end][0] in ZH_CLAUSE_END):
+                    return "", end  # the 的-phrase closes the clause: it is the verb's object
+                return noun, end
+        return "", len(words)
     out: list[str] = []
     adjectives: list[str] = []
     start = i
     while i < len(words):
         word, flag = words[i]
+        nxt = words[i + 1][1] if i + 1 < len(words) else ""
+        if flag == "b" and not nxt.startswith(NOUNISH):
+            break  # a distinguishing word only modifies a noun after it (…办事处额外调拨)
         if flag.startswith(NOUNISH):
             out += [*adjectives, word]
             adjectives = []
         elif flag.startswith(ADJECTIVE) and not out:
             adjectives.append(word)
-        elif word == "的" and adjectives and not out and i + 1 < len(words) and words[i + 1][1].startswith(NOUNISH):
+        elif word == "的" and adjectives and not out and nxt.startswith(NOUNISH):
             adjectives.append(word)  # 关键的…领域
-        elif word in {"/", "和"} and out and i + 1 < len(words) and words[i + 1][1].startswith(NOUNISH):
+        elif word in {"/", "和"} and out and nxt.startswith(NOUNISH):
             out.append(word)  # 计划/项目, 信息管理和信息技术
         else:
             break
         i += 1
     if not out and adjectives and "的" not in adjectives:
-        return "".join(adjectives)  # 其他努力: a word jieba tags as adjective, used as a noun
+        return "".join(adjectives), i  # 其他努力: a word jieba tags as adjective, used as a noun
     if i - start >= 3 and i + 1 < len(words) and words[i][0] == "的" and words[i + 1][1].startswith(NOUNISH):
-        return _zh_chunk(words[i + 1:])  # a long modifier (符合国际援助透明度倡议标准的行动): its noun
-    return "".join(out)
+        noun, length = _zh_noun_run(words[i + 1:])  # a long modifier (符合国际援助透明度倡议标准的行动): its noun
+        return noun, i + 1 + length
+    return "".join(out), i
 
 
 def _zh_before(sentence: str, marker: str) -> str:
@@ -236,7 +262,6 @@ def _decide(span: Span, sent: Span, offset: int, excluded: list[tuple[int, int]]
     if not numbers:
         return []
     first = numbers[0]
-    start = offset + span.start_char
     if _in_any(offset + first.idx, offset + first.idx + len(first.text), excluded):
         return []
     prev = doc[span.start - 1] if span.start > 0 else None
@@ -272,14 +297,21 @@ def _decide(span: Span, sent: Span, offset: int, excluded: list[tuple[int, int]]
             (language == "en" and prev is not None and prev.text.lower() in APPROX_EN):
         qualifier = "approx"
     unit = {"percent": "percent", "money": "money", "duration": "duration"}.get(label, "count")
-    text = span.text
+    text_start, text_end = span.start, span.end
     if language == "en" and unit in ("count", "percent") and label != "count_more":
-        text = doc[first.i: span.end].text if unit == "percent" else first.text
+        text_start, text_end = first.i, (span.end if unit == "percent" else first.i + 1)
+    if qualifier == "approx":
+        text_start = prev.i  # 约 60%, about 60%: the qualifier word is printed with the number
+    text = doc[text_start: text_end].text
     measure = _measure(span, sent, unit, language, before)
     if unit == "money":
-        values = _money_values(span, language)
-        qualifier = "range" if len(values) == 2 else qualifier
-        return [_Figure(start, v, unit, measure, qualifier, text, sentence) for v in values]
+        ends = _money_ends(span, language)
+        if len(ends) == 2:
+            qualifier = "range"
+        elif qualifier == "approx":
+            ends = [(text_start, *ends[0][1:])] if ends else []
+        return [_Figure(offset + doc[a].idx, value, unit, measure, qualifier, doc[a: b].text, sentence)
+                for a, b, value in ends]
     value = _value(first.text, language)
     if value is None:
         return []
@@ -287,13 +319,30 @@ def _decide(span: Span, sent: Span, offset: int, excluded: list[tuple[int, int]]
     return [_Figure(offset + first.idx, value, unit, measure, qualifier, text, sentence, word_one)]
 
 
-def _money_values(span: Span, language: str) -> list[float]:
-    text = span.text
-    for cur in [*CURRENCIES_ZH, *CURRENCIES_EN]:
-        text = text.replace(cur, " ")
-    parts = re.split(r"\s*(?:至|到|to|–|-)\s*", text.strip())
-    values = [_value(p, language) for p in parts if p.strip()]
-    return [v for v in values if v is not None]
+def _money_ends(span: Span, language: str) -> list[tuple[int, int, float]]:
+    """The ends of a money figure as (first token, end token, value): one, or two for a range
+    (50 000 至 60 000 美元 -> 50 000 | 60 000 美元; US$ 50 000 to US$ 60 000). A multiplier
+    (2500 万美元, US$ 25 million) multiplies its end, and the first end too when only the
+    last carries it (US$ 25 to 30 million)."""
+    multipliers = MULTIPLIERS_ZH if language == "zh" else MULTIPLIERS_EN
+    cut = [t.i for t in span[1:] if t.lower_ in RANGE_WORDS]
+    bounds = [(span.start, cut[0]), (cut[0] + 1, span.end)] if cut else [(span.start, span.end)]
+    ends: list[tuple[int, int, float | None, float | None]] = []
+    for a, b in bounds:
+        tokens = [t for t in span.doc[a: b] if not t.is_space]
+        factor = next((multipliers[t.lower_] for t in tokens if t.lower_ in multipliers), None)
+        digits = "".join(t.text for t in tokens if t.lower_ not in multipliers
+                         and t.text not in CURRENCIES_ZH and t.text not in CURRENCIES_EN)
+        ends.append((a, b, _value(digits, language), factor))
+    if any(value is None for _, _, value, _ in ends):
+        return []
+    last_value, last_factor = ends[-1][2], ends[-1][3]
+    out = []
+    for a, b, value, factor in ends:
+        if factor is None and last_factor and value < last_value:
+            factor = last_factor  # US$ 25 to 30 million (but not US$ 500 000 to 1 million)
+        out.append((a, b, value * (factor or 1)))
+    return out
 
 
 def _measure(span: Span, sent: Span, unit: str, language: str, before: list[_Figure]) -> str | None:
@@ -312,28 +361,39 @@ def _measure(span: Span, sent: Span, unit: str, language: str, before: list[_Fig
         return None
     after_text = doc[span.end: sent.end].text
     sentence = sent.text
-    if unit == "percent":
-        if language == "zh":
-            found = _zh_before(sentence[: span.start_char - sent.start_char], "从") \
-                if "从" in sentence[: span.start_char - sent.start_char] else ""
-        else:
-            found = _en_before_from([t.text for t in doc[sent.start: span.start]])
-        return found or (before[-1].measure if before else None)
+    head = sentence[: span.start_char - sent.start_char]
     if language == "zh":
         import jieba.posseg as pseg
 
         words = [(w.word, w.flag) for w in pseg.lcut(after_text) if w.word.strip()]
-        found = _zh_chunk(words)
+    if unit == "percent":
+        if language == "zh":
+            found = _zh_before(head, "从") if "从" in head else ""
+            if not found and words and words[0][0] == "的":
+                found = _zh_chunk(words[1:])  # 约 60% 的国家办事处
+        else:
+            found = _en_before_from([t.text for t in doc[sent.start: span.start]])
+            after = [t.text for t in doc[span.end: sent.end]]
+            if not found and after and after[0].lower() == "of":
+                found = _en_chunk(after[1:])  # about 60% of country offices
+        return found or (before[-1].measure if before else None)
+    if language == "zh":
+        found = _zh_chunk(words, elided=bool(before) and before[-1].unit == "count")
         if not found:
             if before:
                 return before[-1].measure
-            head = sentence[: span.start_char - sent.start_char]
             if "数量" in head:
                 return _zh_before(head, "数量")
+            if head.rstrip().endswith("从"):
+                return _zh_before(head, "从")  # 尚未结束的行动从15项减少到7项
         return found or None
     tokens = [t.text for t in doc[span.end: sent.end]]
     if tokens and tokens[0].lower() == "of":
-        return None  # six of the 11 recommendations: filled from the figure it is part of
+        rest = tokens[1:]
+        clause = rest[: next((i for i, t in enumerate(rest) if t in {",", ";", ":", "."}), len(rest))]
+        if any(re.fullmatch(r"\d[\d.,]*", t) or (t.isalpha() and _value(t, "en") is not None) for t in clause):
+            return None  # six of the 11 recommendations: filled from the figure it is part of
+        return _en_chunk(rest) or None  # Two of these actions
     found = _en_chunk(tokens)
     if not found:
         if before:

@@ -71,23 +71,75 @@ def _run(text: str, language: str) -> list[tuple[float, str, str | None, str, st
      [(6, "duration", "年", "exact", "六年"), (3, "duration", "两年期", "exact", "三个两年期"),
       (20, "count", "重大计划/项目", "more_than", "20 多个")]),
     ("试点项目的估计费用为 50 000 至 60 000 美元。", "zh",
-     [(50000, "money", "美元", "range", "50 000 至 60 000 美元"),
-      (60000, "money", "美元", "range", "50 000 至 60 000 美元")]),
+     [(50000, "money", "美元", "range", "50 000"), (60000, "money", "美元", "range", "60 000 美元")]),
     ("发起了十五项计划。", "zh", [(15, "count", "计划", "exact", "十五项")]),
     ("The estimated cost is US$ 50 000 to US$ 60 000.", "en",
-     [(50000, "money", "US$", "range", "US$ 50 000 to US$ 60 000"),
-      (60000, "money", "US$", "range", "US$ 50 000 to US$ 60 000")]),
+     [(50000, "money", "US$", "range", "US$ 50 000"), (60000, "money", "US$", "range", "US$ 60 000")]),
     ("more than 20 major programmes/projects to be implemented over six years (or three bienniums).", "en",
      [(20, "count", "major programmes/projects", "more_than", "more than 20"),
       (6, "duration", "years", "exact", "six years"), (3, "duration", "bienniums", "exact", "three bienniums")]),
-    ("已与约 20 个会员国举行磋商。", "zh", [(20, "count", "会员国", "approx", "20 个")]),
+    ("已与约 20 个会员国举行磋商。", "zh", [(20, "count", "会员国", "approx", "约 20 个")]),
     ("Consultations were held with about 20 Member States.", "en",
-     [(20, "count", "Member States", "approx", "20")]),
+     [(20, "count", "Member States", "approx", "about 20")]),
     ("the Secretariat has implemented 12 of the 13 actions.", "en",
      [(12, "count", "actions", "exact", "12"), (13, "count", "actions", "exact", "13")]),
 ])
 def test_patterns(text: str, language: str, expected: list[tuple]) -> None:
     assert _run(text, language) == expected
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    # money with a multiplier word: the value is multiplied, the text keeps the word
+    ("秘书处额外调拨了 2500 万美元。", "zh", [(25_000_000, "money", "美元", "exact", "2500 万美元")]),
+    ("预算为 1.5 亿美元。", "zh", [(150_000_000, "money", "美元", "exact", "1.5 亿美元")]),
+    ("费用为 25 至 30 万美元。", "zh",
+     [(250_000, "money", "美元", "range", "25"), (300_000, "money", "美元", "range", "30 万美元")]),
+    ("the Secretariat allocated an additional US$ 25 million to 30 priority country offices.", "en",
+     [(25_000_000, "money", "US$", "exact", "US$ 25 million"),
+      (30, "count", "priority country offices", "exact", "30")]),
+    ("The cost is US$ 25 to 30 million.", "en",
+     [(25_000_000, "money", "US$", "range", "US$ 25"), (30_000_000, "money", "US$", "range", "30 million")]),
+    ("A grant of US$ 500 000 to 1 million.", "en",
+     [(500_000, "money", "US$", "range", "US$ 500 000"), (1_000_000, "money", "US$", "range", "1 million")]),
+    ("about US$ 2 billion was raised.", "en", [(2e9, "money", "US$", "approx", "about US$ 2 billion")]),
+    # 'to' before a counted noun is a preposition, not a range
+    ("It gave US$ 50 000 to 12 country offices.", "en",
+     [(50_000, "money", "US$", "exact", "US$ 50 000"), (12, "count", "country offices", "exact", "12")]),
+    # approx keeps its word; a percentage of a noun (…% 的 / % of) measures that noun
+    ("约 60% 的国家办事处已完成自我评估。", "zh", [(60, "percent", "国家办事处", "approx", "约 60%")]),
+    ("about 60% of country offices have completed the self-assessment.", "en",
+     [(60, "percent", "country offices", "approx", "about 60%")]),
+    # durations in days, Chinese numeral glued to 天 by jieba
+    ("会议的会期从四天缩短为三天。", "zh",
+     [(4, "duration", "天", "exact", "四天"), (3, "duration", "天", "exact", "三天")]),
+    ("the meetings have been shortened from four days to three days.", "en",
+     [(4, "duration", "days", "exact", "four days"), (3, "duration", "days", "exact", "three days")]),
+    # classifier 种
+    ("以全部六种正式语言提供摘要记录。", "zh", [(6, "count", "正式语言", "exact", "六种")]),
+    ("available in all six official languages.", "en", [(6, "count", "official languages", "exact", "six")]),
+    # the measure stops at adverbs and verbs
+    ("秘书处为 30 个重点国家办事处额外调拨了资金。", "zh", [(30, "count", "重点国家办事处", "exact", "30 个")]),
+    ("可以通过八个管理看板监测实施计划。", "zh", [(8, "count", "管理看板", "exact", "八个")]),
+    # parts of an enumeration whose verb takes a 的-phrase as object: the noun of the figure before
+    ("在正在进行的5项行动中，有3项涉及问责制，2项涉及在国家级的影响。", "zh",
+     [(5, "count", "行动", "exact", "5项"), (3, "count", "行动", "exact", "3项"),
+      (2, "count", "行动", "exact", "2项")]),
+    # the noun before 从
+    ("尚未结束的行动从15项减少到7项。", "zh",
+     [(15, "count", "行动", "exact", "15项"), (7, "count", "行动", "exact", "7项")]),
+    # X of these N: the noun after 'of' when no figure follows
+    ("Two of these actions had been reopened.", "en", [(2, "count", "actions", "exact", "Two")]),
+    ("six of the Task Group's 11 recommendations.", "en",
+     [(6, "count", "recommendations", "exact", "six"), (11, "count", "recommendations", "exact", "11")]),
+])
+def test_patterns_of_new_phrasings(text: str, language: str, expected: list[tuple]) -> None:
+    assert _run(text, language) == expected
+
+
+def test_an_opening_bracket_begins_the_next_sentence() -> None:
+    text = "秘书处调拨了资金。《2025 年报告》报告了三个层级的进展。"
+    figures = _figures_in(Part(text, [0], []), "zh")
+    assert [(f.value, f.sentence) for f in figures] == [(3, "《2025 年报告》报告了三个层级的进展。")]
 
 
 @pytest.mark.parametrize(("text", "language"), [

@@ -90,8 +90,10 @@ class Pages:
                 return p
         return None
 
-    def find(self, windows: Iterable[str | list[str]], start: int = 1, stop: int | None = None) -> int | None:
-        """First page (1-based) from ``start`` holding a window of the strongest tier that occurs.
+    def find(self, windows: Iterable[str | list[str]], start: int = 1, stop: int | None = None,
+             markers: bool = True) -> int | None:
+        """First page (1-based) from ``start`` holding a window of the strongest tier that occurs
+        (with ``markers``, also with digits taken out of text and window: footnote markers).
 
         ``windows`` lists tiers, strongest first; a tier is a string or a list of strings. Within
         a tier the earliest page wins; a weaker tier is tried only when no stronger one occurs.
@@ -108,7 +110,7 @@ class Pages:
                 if any(n in hay for n in needles):
                     return p
                 hay = _bare(hay)
-                if any(len(b) >= 4 and b in hay for b in bare):
+                if markers and any(len(b) >= 4 and b in hay for b in bare):
                     return p
         return None
 
@@ -319,7 +321,8 @@ def _figures(rows: list[dict[str, str]], pages: Pages, para_pages: dict[str, int
             n_at = at + num.start()
             end = n_at + len(num.group(0))
             tiers += [[sentence[n_at:end + 12]], [sentence[max(0, n_at - 4):end]]]
-        p = pages.find(tiers, start, stop)
+        # the figure's own digits must match: without them any "项增加到" would do
+        p = pages.find(tiers, start, stop, markers=False) or pages.find(tiers, start, stop)
         if p is None:
             raise LocateError(f"figure {text!r} of paragraph {row['paragraph']} not found from page {start}")
         row["page"] = str(p)
