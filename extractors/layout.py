@@ -162,8 +162,10 @@ def _line(chars: list[dict[str, Any]], page: int) -> TextLine | None:
     pending_space = False
     prev: dict[str, Any] | None = None
     label = ""
-    for c in chars:
+    for i, c in enumerate(chars):
         ch = c["text"]
+        if ch == "\u00ad" and i < len(chars) - 1:
+            continue  # a soft hyphen inside a line is no character of the text
         if not ch.strip():
             pending_space = True
             continue

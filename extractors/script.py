@@ -98,6 +98,8 @@ def join_separator(prev: str, nxt: str, language: str, cjk_latin_spaced: bool,
     if not prev or not nxt:
         return prev, ""
     a, b = prev[-1], nxt[0]
+    if a == "\u00ad":  # a soft hyphen, printed only where the typesetter broke a word
+        return prev[:-1], ""
     if a.isspace() or b.isspace():
         return prev, ""
     if _URLISH.search(prev) and not is_cjk(b) and a not in ",;-\u2010":
