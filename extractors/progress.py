@@ -71,16 +71,27 @@ def _table_rows(table: Table, roles: dict[str, int], model: DocumentModel,
     return rows
 
 
+def _records_on(records: list[ProgressRecord], page: int) -> bool:
+    return any(r.page == page for r in records)
+
+
 def extract_progress(model: DocumentModel) -> list[ProgressRecord]:
     records: list[ProgressRecord] = []
+    last: tuple[int, int, dict[str, int], dict[str, str]] | None = None  # page, columns, roles, notes
     for page in model.pages:
         for table in page.tables:
             header = find_header(table, ROLES, _accept)
-            if header is None:
+            if header is not None:
+                roles, first = header.roles, header.rows
+                notes = _notes(model, table.page)
+            elif last is not None and table.page == last[0] + 1 and table.n_cols == last[1] and not _records_on(
+                    records, table.page):
+                # the table goes on at the top of the next page without its header row
+                roles, first, notes = last[2], 0, last[3]
+            else:
                 continue
-            roles = header.roles
-            notes = _notes(model, table.page)
-            for texts, row_page in _table_rows(table, roles, model, header.rows):
+            last = (table.page, table.n_cols, roles, notes)
+            for texts, row_page in _table_rows(table, roles, model, first):
                 as_of = _month(texts["as_of"])
                 values: dict[str, float] = {}
                 markers: list[str] = []

@@ -295,7 +295,9 @@ def _progress(source: Source, rows: list[dict[str, str]], pages: Pages) -> dict[
     start = 1
     spans: dict[str, tuple[int, int]] = {}
     for row, src in zip(rows, cells, strict=True):
-        p = pages.find([src[0], src[0][:10]], start)
+        # a wrapped date cell has the other cells' text inside it in poppler's order
+        p = pages.find([src[0]], start) or pages.find_scattered(src[0], start, pages.count) \
+            or pages.find([src[0][:10]], start)
         if p is None:
             raise LocateError(f"progress row {src[0]!r} not found from page {start}")
         row["page"] = str(p)
