@@ -8,7 +8,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint samples bench clean
+.PHONY: run test lint samples corpus corpus-ci corpus-check bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("gbdocs needs Python >= 3.11, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -32,6 +32,19 @@ test: lint
 # Rebuilds the sample PDFs (needs LibreOffice and fonts-noto-cjk); see samples/README.md.
 samples: $(STAMP)
 	$(BIN)/python samples/build.py
+
+# The generated corpus: every sample source through four producers in random layouts
+# (needs the producers' engines: see samples/README.md), then gbdocs held to it.
+CORPUS ?= out/corpus
+corpus: $(STAMP)
+	$(BIN)/python samples/build_corpus.py --out $(CORPUS)
+
+# Rebuild the fixed sample committed in samples/corpus/ that the CI test runs.
+corpus-ci: $(STAMP)
+	$(BIN)/python samples/build_corpus.py --ci
+
+corpus-check: $(STAMP)
+	$(BIN)/python tests/corpus_check.py $(CORPUS) --misses $(CORPUS)/misses.txt
 
 # Speed and memory against pdftotext and bare pdfplumber (a few minutes; see benchmarks/).
 bench: $(STAMP)
