@@ -12,6 +12,7 @@ two CJK characters is not a space).
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,8 +143,16 @@ def _segments(row: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 FULLWIDTH_CLOSE = frozenset("、，。；：！？）》」』】〉")
 FULLWIDTH_OPEN = frozenset("（《「『【〈")
 
-# Ligature glyphs map to one code point in some fonts' ToUnicode tables: the text has the letters.
-LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
+# What some fonts' ToUnicode tables map a glyph to, and the text means: ligatures (ﬁ -> fi), and
+# the Kangxi radicals and compatibility ideographs CJK fonts share glyphs with (⾰ U+2F70 -> 革).
+# Not a whole NFKC: full-width punctuation (，。（）) is text as printed.
+LIGATURES = str.maketrans({
+    **{"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"},
+    **{chr(cp): unicodedata.normalize("NFKC", chr(cp))
+       for block in (range(0x2E80, 0x2FE0), range(0xF900, 0xFB00))
+       for cp in block if len(unicodedata.normalize("NFKC", chr(cp))) == 1
+       and unicodedata.normalize("NFKC", chr(cp)) != chr(cp)},
+})
 
 
 def _line(chars: list[dict[str, Any]], page: int) -> TextLine | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -16,6 +17,10 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect, PDFXR
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
+
+# pdfminer logs what it tolerates in a font ("Could not get FontBBox ...") on the root logger's
+# stderr: a user's terminal or CI log is no place for it.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 HEADER_WINDOW = 1024  # the PDF spec lets %PDF- appear within the first 1024 bytes
 
