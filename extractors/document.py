@@ -146,7 +146,8 @@ def _table_rule(rule: tuple[float, float, float, float], page: Page) -> bool:
     return False
 
 
-def _footnote_zone(page: Page, lines: list[TextLine], body_size: float) -> list[TextLine]:
+def _footnote_zone(page: Page, lines: list[TextLine], body_size: float,
+                   markers: frozenset[str] = frozenset()) -> list[TextLine]:
     """The footnote lines at the bottom of a page: below a separator rule (short or across the
     page) if there is one, else the trailing run of small-print lines that starts with a note label."""
     # The separator is the highest rule with only small print below it (a figure's frame or a
@@ -161,10 +162,17 @@ def _footnote_zone(page: Page, lines: list[TextLine], body_size: float) -> list[
         if ln.size >= body_size * SMALL_PRINT or ln.top < page.height * 0.5:
             break
         zone.insert(0, ln)
-    # Without a separator, small print counts as footnotes only from a note label on.
-    while zone and not (FOOTNOTE_LABEL.match(zone[0].text) or GLUED_LABEL.match(zone[0].text)
-                        or LABEL_ONLY.match(zone[0].text)
-                        or (zone[0].markers and zone[0].markers[0].offset == 0)):
+    # Without a separator, small print counts as footnotes only from a note label on; a label
+    # of asterisks only where a superscript marker in the text points to it (96* in a table
+    # has its note under the table, not at the foot of the page).
+    def starts_note(ln: TextLine) -> bool:
+        m = FOOTNOTE_LABEL.match(ln.text)
+        if m and _label_of(m).startswith("*"):
+            return _label_of(m) in markers
+        return bool(m or GLUED_LABEL.match(ln.text) or LABEL_ONLY.match(ln.text)
+                    or (ln.markers and ln.markers[0].offset == 0))
+
+    while zone and not starts_note(zone[0]):
         zone.pop(0)
     return zone
 
@@ -411,7 +419,7 @@ def analyse(pages: list[Page]) -> DocumentModel:
         if page.number == 1:
             opening = {id(ln) for ln in page1[:body_start]}
             lines = [ln for ln in lines if id(ln) not in opening]
-        zone = _footnote_zone(page, lines, body_size)
+        zone = _footnote_zone(page, lines, body_size, frozenset(markers))
         zone_ids = {id(ln) for ln in zone}
         footnotes += _parse_footnotes(zone, language, known, markers,
                                       footnotes[-1].label if footnotes else None)
