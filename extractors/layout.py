@@ -245,6 +245,27 @@ def _cells_from_grid(page: pdfplumber.page.Page, number: int, xs: list[float], y
     return cells
 
 
+def _open_grid(page: pdfplumber.page.Page, number: int) -> list[Table]:
+    """A page that only carries the middle of one tall row: the row's column rules run down the
+    page, its top and bottom rules are on the pages before and after. One row, no header."""
+    groups: dict[tuple[int, int], list[float]] = {}
+    for e in page.vertical_edges:
+        if e["bottom"] - e["top"] > 0.3 * page.height:
+            groups.setdefault((round(e["top"] / 3), round(e["bottom"] / 3)), []).append(e["x0"])
+    tables: list[Table] = []
+    for (top3, bottom3), xs_found in groups.items():
+        xs = sorted({round(x, 1) for x in xs_found})
+        xs = [x for i, x in enumerate(xs) if i == 0 or x - xs[i - 1] > 3]
+        if len(xs) < 3:
+            continue
+        edges = [e for e in page.vertical_edges if (round(e["top"] / 3), round(e["bottom"] / 3)) == (top3, bottom3)]
+        ys = [min(e["top"] for e in edges), max(e["bottom"] for e in edges)]
+        cells = _cells_from_grid(page, number, xs, ys)
+        if any(c.lines for c in cells):
+            tables.append(Table(number, (xs[0], ys[0], xs[-1], ys[1]), 1, len(xs) - 1, tuple(cells), "lines"))
+    return tables
+
+
 def _ruled_tables(page: pdfplumber.page.Page, number: int) -> list[Table]:
     """Tables with a full grid of rules (pdfplumber's line strategy)."""
     tables: list[Table] = []
@@ -275,7 +296,7 @@ def _ruled_tables(page: pdfplumber.page.Page, number: int) -> list[Table]:
                     cells[-n_cols:] = [Cell(n_rows, c.col, c.bbox, c.lines) for c in cells[-n_cols:]]
                     bbox, n_rows = (bbox[0], bbox[1], bbox[2], ys[2]), n_rows + 1
         tables.append(Table(number, bbox, n_rows, n_cols, tuple(cells), "lines"))
-    return tables
+    return tables or _open_grid(page, number)
 
 
 def _gutters(chars: list[dict[str, Any]], x0: float, x1: float, min_width: float) -> list[float]:
