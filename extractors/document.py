@@ -119,7 +119,8 @@ def _running_lines(pages: list[Page], symbol: str | None) -> set[int]:
     for page in pages:
         lines = list(page.lines)
         bands[page.number] = lines[:BAND_LINES] + lines[-BAND_LINES:]
-    counts = Counter(_norm(ln.text) for band in bands.values() for ln in {id(x): x for x in band}.values())
+    # on how many pages a text recurs (two like notes on one page are not a running head)
+    counts = Counter(text for band in bands.values() for text in {_norm(ln.text) for ln in band})
     many = max(2, (len(pages) + 1) // 2)
     running: set[int] = set()
     symbol_norm = _norm(symbol) if symbol else None
