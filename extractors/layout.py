@@ -334,6 +334,19 @@ def _open_bottom(page: pdfplumber.page.Page, xs: list[float], ys: list[float], s
     return ys if bottom == ys[-1] else [*ys, bottom + 1]
 
 
+def _merged_rules(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Horizontal rules drawn cell by cell (a browser draws each cell's border) joined into the
+    rule across the table they make."""
+    merged: list[dict[str, Any]] = []
+    for e in sorted(edges, key=lambda e: (round(e["top"]), e["x0"])):
+        last = merged[-1] if merged else None
+        if last is not None and abs(last["top"] - e["top"]) <= 1 and e["x0"] <= last["x1"] + 2:
+            last["x1"] = max(last["x1"], e["x1"])
+        else:
+            merged.append({"x0": e["x0"], "x1": e["x1"], "top": e["top"]})
+    return merged
+
+
 def _row_ruled_tables(page: pdfplumber.page.Page, number: int, known: list[Table],
                       before: tuple[Table, ...] = ()) -> tuple[list[Table], list[Table]]:
     """Tables ruled between rows only: rows from the horizontal rules, columns from how the
@@ -341,7 +354,7 @@ def _row_ruled_tables(page: pdfplumber.page.Page, number: int, known: list[Table
     a cell spanning columns). A table continued from the previous page keeps that page's
     columns when its own few rows show fewer. Returns the tables, and the known ruled
     tables they replace (a shaded header row found as a grid of its own)."""
-    wide = [e for e in page.horizontal_edges if e["x1"] - e["x0"] > 0.4 * page.width]
+    wide = [e for e in _merged_rules(page.horizontal_edges) if e["x1"] - e["x0"] > 0.4 * page.width]
     groups: dict[tuple[int, int], set[float]] = {}
     for e in wide:
         groups.setdefault((round(e["x0"] / 4), round(e["x1"] / 4)), set()).add(round(e["top"], 1))
