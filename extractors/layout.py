@@ -552,7 +552,9 @@ def _unruled_tables(page: pdfplumber.page.Page, number: int, lines: list[TextLin
         body_chars = [c for c in page.chars if x0 <= c["x0"] and c["x1"] <= x1 and c["text"].strip()
                       and head_bottom + 0.5 < (c["top"] + c["bottom"]) / 2 < provisional.bbox[3]]
         starts = _gutters(body_chars, x0, x1, 0.6 * size)
-        if len(starts) >= 2:
+        # the channels tell more columns than a spanning header name; a long cell running up
+        # to a centred number leaves a channel too narrow to see, where the names still part
+        if len(starts) >= 2 and len(starts) + 1 >= len(xs) - 1:
             xs = [x0, *starts, x1]
         for prev in before:
             if prev.strategy == "text" and abs(prev.bbox[0] - x0) < 3 and abs(prev.bbox[2] - x1) < 3 \
