@@ -519,7 +519,7 @@ def _unruled_tables(page: pdfplumber.page.Page, number: int, lines: list[TextLin
         body: list[TextLine] = []
         stops = [r[1] for r in _rules(page) if r[1] > head_bottom]
         for ln in below:
-            if abs(ln.size - text_size) > 0.5 or (stops and ln.top > min(stops)):
+            if abs(ln.size - text_size) > 0.25 or (stops and ln.top > min(stops)):
                 break
             body.append(ln)
         if len(body) < 2:
@@ -658,7 +658,7 @@ def _continued_unruled(page: pdfplumber.page.Page, number: int, lines: list[Text
         body: list[TextLine] = []
         stops = [r[1] for r in _rules(page) if r[1] > top]
         for ln in sorted((ln for ln in lines if ln.top >= top - 0.5), key=lambda ln: (ln.top, ln.x0)):
-            if abs(ln.size - size) > 0.5 or (stops and ln.top > min(stops)):
+            if abs(ln.size - size) > 0.25 or (stops and ln.top > min(stops)):
                 break
             body.append(ln)
         table = _unruled_grid(page, number, body, xs, [], size)
