@@ -166,6 +166,9 @@ def _line(chars: list[dict[str, Any]], page: int) -> TextLine | None:
     def raised(c: dict[str, Any]) -> bool:
         return c["size"] < SUPERSCRIPT_SIZE * main_size and c["bottom"] < baseline - 0.2 * main_size
 
+    # A justified CJK line spreads its characters apart: what that adds to every gap is no space
+    spread = [b["x0"] - a["x1"] for a, b in itertools.pairwise(mains) if is_cjk(a["text"]) and is_cjk(b["text"])]
+    stretch = max(0.0, median(spread)) if spread else 0.0
     text = ""
     markers: list[Marker] = []
     pending_space = False
@@ -195,7 +198,8 @@ def _line(chars: list[dict[str, Any]], page: int) -> TextLine | None:
             cjk = is_cjk(prev["text"]) + is_cjk(ch)
             # full-width punctuation carries its own spacing: a gap next to it is no space
             fullwidth = prev["text"] in FULLWIDTH_CLOSE or ch in FULLWIDTH_OPEN
-            if pending_space or (gap > (0.15, 0.3, 0.8)[cjk] * main_size and not fullwidth):
+            if pending_space or (gap > (0.15, 0.3, 0.8)[cjk] * main_size + (stretch if cjk else 0.0)
+                                 and not fullwidth):
                 text += " "
         text += ch.translate(LIGATURES)
         prev = c
