@@ -548,13 +548,11 @@ def _unruled_tables(page: pdfplumber.page.Page, number: int, lines: list[TextLin
             edges = {x: n for x, n in lefts.items() if xs[-1] + size < x <= span[0] + 1}
             xs.append(float(max(edges, key=lambda x: (edges[x], -x))) - 0.5 if edges else span[0])
         xs.append(x1)
-        provisional = _unruled_grid(page, number, body, xs, [top - 1, head_bottom + 0.5], size)
-        if provisional is None:
+        body, body_chars = _keep_columns(page, body, x0, x1, size)
+        if len(body) < 2:
             continue
         # the channels no body text crosses are the columns (a centred or spanning header
         # name does not tell where its column starts)
-        body_chars = [c for c in page.chars if x0 <= c["x0"] and c["x1"] <= x1 and c["text"].strip()
-                      and head_bottom + 0.5 < (c["top"] + c["bottom"]) / 2 < provisional.bbox[3]]
         starts = _gutters(body_chars, x0, x1, 0.6 * size)
         # the channels tell more columns than a spanning header name; a long cell running up
         # to a centred number leaves a channel too narrow to see, where the names still part
@@ -573,6 +571,28 @@ def _unruled_tables(page: pdfplumber.page.Page, number: int, lines: list[TextLin
         tables.append(table)
         taken.append(table.bbox)
     return tables
+
+
+def _keep_columns(page: pdfplumber.page.Page, body: list[TextLine], x0: float, x1: float,
+                  size: float) -> tuple[list[TextLine], list[dict[str, Any]]]:
+    """The body lines down to the first row of running text (a note, a footnote, the next
+    paragraph): the first row that fills in two of the channels the rows above leave between
+    their columns. Returns those lines and their characters."""
+    rows: dict[int, list[TextLine]] = {}
+    for ln in body:
+        rows.setdefault(round(ln.top / (0.3 * size)), []).append(ln)
+    kept: list[TextLine] = []
+    chars: list[dict[str, Any]] = []
+    for n, key in enumerate(sorted(rows)):
+        row = rows[key]
+        row_chars = [c for c in _row_chars(page, row) if x0 <= c["x0"] and c["x1"] <= x1]
+        if n >= 2:
+            before = len(_gutters(chars, x0, x1, 0.6 * size))
+            if before >= 2 and len(_gutters(chars + row_chars, x0, x1, 0.6 * size)) <= before - 2:
+                break
+        kept += row
+        chars += row_chars
+    return kept, chars
 
 
 def _unruled_grid(page: pdfplumber.page.Page, number: int, body: list[TextLine], xs: list[float],
@@ -601,9 +621,9 @@ def _unruled_grid(page: pdfplumber.page.Page, number: int, body: list[TextLine],
     below_chars = [c for c in page.chars if x0 <= c["x0"] <= x1 and c["top"] > region_top - 1]
     for i, ln in enumerate(body):
         row_chars = [c for c in below_chars if abs(c["top"] - ln.top) < 0.3 * ln.size and c["text"].strip()]
-        pieces = _pieces(row_chars, 1.0 * ln.size)
+        # (cells of a tight table can stand closer than a word space: the gaps alone tell nothing)
         crossed = sum(any(c["x0"] < x - 0.3 and c["x1"] > x + 0.3 for c in row_chars) for x in xs[1:-1])
-        if (len(pieces) == 1 and pieces[0][0]["x0"] < xs[1] - 1 and pieces[0][-1]["x1"] > xs[2] + 1) or crossed >= 2:
+        if crossed >= min(2, len(xs) - 2):
             body = body[:i]
             break
     if len(body) < 2:
