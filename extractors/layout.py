@@ -187,6 +187,13 @@ def _line(chars: list[dict[str, Any]], page: int) -> TextLine | None:
                 prev = {**prev, "x1": c["x1"]}  # the marker's room is not a space
             continue
         if label:
+            if text.endswith(("[", "(")) and ch in "])":  # [¹]: brackets around a raised number
+                text = text[:-1]
+                markers.append(Marker(label, len(text)))
+                label = ""
+                if prev is not None:
+                    prev = {**prev, "x1": c["x1"]}  # the marker's room is not a space
+                continue
             markers.append(Marker(label, len(text)))
             label = ""
         if prev is not None:
