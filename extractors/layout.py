@@ -277,12 +277,16 @@ def _open_grid(page: pdfplumber.page.Page, number: int) -> list[Table]:
     return tables
 
 
-def _ruled_tables(page: pdfplumber.page.Page, number: int) -> list[Table]:
+def _ruled_tables(page: pdfplumber.page.Page, number: int, before: tuple[Table, ...] = ()) -> list[Table]:
     """Tables with a full grid of rules (pdfplumber's line strategy)."""
     tables: list[Table] = []
     for found in page.find_tables():
-        if len(found.rows) < 2 or max(len(r.cells) for r in found.rows) < 2:
-            continue  # a shaded header row alone is not a table: see _row_ruled_tables
+        n_found = max((len(r.cells) for r in found.rows), default=0)
+        if n_found < 2:
+            continue  # a framed box is no table
+        if len(found.rows) < 2 and not any(prev.n_cols == n_found for prev in before):
+            continue  # a shaded header row alone is not a table (see _row_ruled_tables); a last
+            #           row alone on its page is, where the table of the page before goes on
         cells: list[Cell] = []
         n_cols = 0
         table_chars = _chars_in(page.chars, tuple(found.bbox))  # each cell looks only here
@@ -379,12 +383,13 @@ def _row_ruled_tables(page: pdfplumber.page.Page, number: int, known: list[Table
         x0 = min(e["x0"] for e in wide if (round(e["x0"] / 4), round(e["x1"] / 4)) == (gx0, gx1))
         x1 = max(e["x1"] for e in wide if (round(e["x0"] / 4), round(e["x1"] / 4)) == (gx0, gx1))
         region = (x0, ys[0], x1, ys[-1])
-        inside = [t for t in known if _inside({"x0": x0, "x1": x1, "top": ys[0], "bottom": ys[-1]}, t.bbox, slack=3)]
-        if inside:
-            continue
         # a grid found inside this region is its shaded header row: this table replaces it
         covered = [t for t in known if t.bbox[0] >= x0 - 3 and t.bbox[2] <= x1 + 3
                    and t.bbox[1] >= ys[0] - 3 and t.bbox[3] <= ys[-1] + 3]
+        inside = [t for t in known if t not in covered
+                  and _inside({"x0": x0, "x1": x1, "top": ys[0], "bottom": ys[-1]}, t.bbox, slack=3)]
+        if inside:
+            continue
         head_end = max([ys[1], *(t.bbox[3] for t in covered)])
         body_chars = [c for c in page.chars if x0 <= c["x0"] and c["x1"] <= x1
                       and head_end < (c["top"] + c["bottom"]) / 2 < ys[-1]]
@@ -725,7 +730,7 @@ def _rules(page: pdfplumber.page.Page) -> list[BBox]:
 
 def read_page(page: pdfplumber.page.Page, number: int, before: tuple[Table, ...] = ()) -> Page:
     """One page; ``before`` are the tables of the previous page (a table may continue)."""
-    tables = _ruled_tables(page, number)
+    tables = _ruled_tables(page, number, before)
     row_ruled, replaced = _row_ruled_tables(page, number, tables, before)
     tables = [t for t in tables if t not in replaced] + row_ruled
     boxes = _boxes(page, tables)
