@@ -284,7 +284,9 @@ def _ruled_tables(page: pdfplumber.page.Page, number: int, before: tuple[Table, 
         n_found = max((len(r.cells) for r in found.rows), default=0)
         if n_found < 2:
             continue  # a framed box is no table
-        if len(found.rows) < 2 and not any(prev.n_cols == n_found for prev in before):
+        rules_below = any(e["x1"] - e["x0"] > 0.4 * page.width and e["top"] > found.bbox[3] + 2
+                          for e in _merged_rules(page.horizontal_edges))
+        if len(found.rows) < 2 and (rules_below or not any(prev.n_cols == n_found for prev in before)):
             continue  # a shaded header row alone is not a table (see _row_ruled_tables); a last
             #           row alone on its page is, where the table of the page before goes on
         cells: list[Cell] = []
