@@ -8,7 +8,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint samples corpus corpus-ci corpus-check bench clean
+.PHONY: run test lint samples corpus-deps corpus corpus-ci corpus-check bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("gbdocs needs Python >= 3.11, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -36,11 +36,27 @@ samples: $(STAMP)
 # The generated corpus: every sample source through four producers in random layouts
 # (needs the producers' engines: see samples/README.md), then gbdocs held to it.
 CORPUS ?= out/corpus
-corpus: $(STAMP)
+CORPUS_STAMP := $(VENV)/.corpus-stamp
+
+$(CORPUS_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[corpus,dev]'
+	touch $(CORPUS_STAMP)
+
+# Debian packages and the npm package the producers drive (as root, on Debian/Ubuntu; npm from Node.js).
+corpus-deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui hyphen-en-us \
+	  texlive-xetex texlive-lang-chinese texlive-latex-extra chromium poppler-utils fontconfig \
+	  fonts-noto-cjk fonts-noto-core fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-ukai \
+	  fonts-arphic-uming fonts-dejavu fonts-liberation2 fonts-texgyre
+	mkdir -p $(HOME)/.cache/gbdocs/pagedjs && cp samples/gen/producers/package.json $(HOME)/.cache/gbdocs/pagedjs/ \
+	  && npm install --silent --prefix $(HOME)/.cache/gbdocs/pagedjs
+
+corpus: $(CORPUS_STAMP)
 	$(BIN)/python samples/build_corpus.py --out $(CORPUS)
 
 # Rebuild the fixed sample committed in samples/corpus/ that the CI test runs.
-corpus-ci: $(STAMP)
+corpus-ci: $(CORPUS_STAMP)
 	$(BIN)/python samples/build_corpus.py --ci
 
 corpus-check: $(STAMP)
