@@ -62,6 +62,15 @@ def _trim_url(url: str) -> str:
     return url
 
 
+def _access_date_before(text: str, start: int) -> str | None:
+    """实施计划跟踪看板，2024年12月2日访问，见https://…: the date printed before the URL."""
+    window = text[max(0, start - ACCESS_WINDOW) : start]
+    cut = max((m.end() for m in URL.finditer(window)), default=0)  # not another URL's date
+    window = window[cut:]
+    found = [f for f in find_dates(window) if "访问" in window[f.end : f.end + 4]]
+    return found[-1].iso if found else None
+
+
 def _access_date(text: str, start: int) -> str | None:
     window = text[start : start + ACCESS_WINDOW]
     cut = URL.search(window)
@@ -86,7 +95,8 @@ def find_references(text: str) -> list[FoundReference]:
     for m in URL.finditer(text):
         url = _trim_url(m.group(0))
         end = m.start() + len(url)
-        found.append(FoundReference("url", url, url, m.start(), end, _access_date(text, end)))
+        accessed = _access_date(text, end) or _access_date_before(text, m.start())
+        found.append(FoundReference("url", url, url, m.start(), end, accessed))
         taken.append((m.start(), end))
     for kind, pattern in (("document", RECORD), ("document", JIU), ("decision", DECISION),
                           ("resolution", RESOLUTION), ("document", DOCUMENT)):

@@ -107,3 +107,9 @@ def test_category_names_of_translations_share_a_key() -> None:
                  "country-level impact", "在国家级的影响", "国家级影响"):
         assert category_key(name) == "country_impact", name
     assert category_key("Human resources") is None
+
+
+def test_an_access_date_printed_before_its_url_is_the_urls() -> None:
+    text = "实施计划跟踪看板，2024年12月2日访问，见https://www.who.int/x-(sip)-actions。另见https://www.who.int/y。"
+    assert [(r.ref, r.accessed) for r in find_references(text)] == [
+        ("https://www.who.int/x-(sip)-actions", "2024-12-02"), ("https://www.who.int/y", None)]
