@@ -338,11 +338,14 @@ def _open_bottom(page: pdfplumber.page.Page, xs: list[float], ys: list[float], s
     rows: dict[int, list[dict[str, Any]]] = {}
     for c in chars:
         rows.setdefault(round(c["top"] / (0.5 * size)), []).append(c)
+    # a stroke under the table (a footnote separator) ends it
+    strokes = [r[1] for r in _rules(page) if r[1] > ys[-1] + 1]
     bottom = ys[-1]
     for key in sorted(rows):
         row = rows[key]
         top = min(c["top"] for c in row)
-        if top - bottom > 1.2 * size or abs(median(c["size"] for c in row) - size) > 0.5:
+        if top - bottom > 1.2 * size or abs(median(c["size"] for c in row) - size) > 0.25 \
+                or any(bottom < y < top for y in strokes):
             break
         crossed = sum(any(c["x0"] < x - 0.3 and c["x1"] > x + 0.3 for c in row) for x in xs[1:-1])
         if crossed >= 2:
