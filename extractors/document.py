@@ -191,7 +191,11 @@ def _parse_footnotes(zone: list[TextLine], language: str, known: frozenset[str],
     happens to begin with a number (15 April 2024) is not a new note."""
     if not zone:
         return []
-    left = min(ln.x0 for ln in zone)
+    # labels stand at the notes' left edge; a continuation line may start further left (a hanging
+    # label, or a full-width bracket whose box begins before its ink)
+    labelled = [ln for ln in zone if FOOTNOTE_LABEL.match(ln.text) or GLUED_LABEL.match(ln.text)
+                or LABEL_ONLY.match(ln.text) or (ln.markers and ln.markers[0].offset == 0)]
+    left = min(ln.x0 for ln in (labelled or zone))
     # Lines before the first label continue the previous page's last note.
     notes: list[tuple[str, int, list[str]]] = [(continues or "", zone[0].page, [])]
     last_label: int | None = None
