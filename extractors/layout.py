@@ -405,6 +405,11 @@ def _row_ruled_tables(page: pdfplumber.page.Page, number: int, known: list[Table
         if not starts:
             continue
         xs = [x0, *starts, x1]
+        # two cells filled to their edges leave a channel too narrow to see: the header's
+        # names part them (one column more, each of the others where the channels are)
+        named = _name_columns(page, x0, x1, ys[0], head_end, ys[-1], size)
+        if len(named) == len(xs) + 1 and all(any(abs(n - x) < 2 for n in named) for x in starts):
+            xs = named
         for prev in before:
             same_width = abs(prev.bbox[0] - x0) < 3 and abs(prev.bbox[2] - x1) < 3
             if prev.strategy == "text" and same_width and prev.n_cols > len(xs) - 1:
@@ -474,6 +479,26 @@ def _header_rows(page: pdfplumber.page.Page, lines: list[TextLine]) -> list[list
         if len(_pieces(_row_chars(page, row), 0.8 * size)) >= 3:
             found.append(sorted(row, key=lambda ln: ln.x0))
     return found
+
+
+def _name_columns(page: pdfplumber.page.Page, x0: float, x1: float, top: float, head_bottom: float,
+                  bottom: float, size: float) -> list[float]:
+    """Column boundaries from the header names: a column is a run of header words that overlap
+    on the x axis (names wrap over several lines); it starts where the first words of many
+    body lines line up, left of its (centred) name."""
+    spans: list[list[float]] = []
+    for w in sorted(page.crop((x0, top - 1, x1, head_bottom + 0.5)).extract_words(), key=lambda w: w["x0"]):
+        if spans and w["x0"] < spans[-1][1] + 0.6 * size:
+            spans[-1][1] = max(spans[-1][1], w["x1"])
+        else:
+            spans.append([w["x0"], w["x1"]])
+    words = page.crop((x0, head_bottom + 0.5, x1, bottom)).extract_words()
+    lefts = Counter(round(w["x0"]) for w in words)
+    xs = [x0]
+    for span in spans[1:]:
+        edges = {x: n for x, n in lefts.items() if xs[-1] + size < x <= span[0] + 1}
+        xs.append(float(max(edges, key=lambda x: (edges[x], -x))) - 0.5 if edges else span[0])
+    return [*xs, x1]
 
 
 def _header_band(lines: list[TextLine], header: list[TextLine], size: float) -> list[TextLine]:
@@ -548,23 +573,9 @@ def _unruled_tables(page: pdfplumber.page.Page, number: int, lines: list[TextLin
         x0 = min(min(ln.x0 for ln in band), min(ln.x0 for ln in body)) - 1
         x1 = max(max(ln.x1 for ln in band), max(ln.x1 for ln in body)) + 1
         bottom = max(ln.bottom for ln in body) + 1
-        # Column names may wrap over several lines: a column is a run of header words that
-        # overlap on the x axis; columns are separated by clear gaps.
-        spans: list[list[float]] = []
-        for w in sorted(page.crop((x0, top - 1, x1, head_bottom + 0.5)).extract_words(), key=lambda w: w["x0"]):
-            if spans and w["x0"] < spans[-1][1] + 0.6 * size:
-                spans[-1][1] = max(spans[-1][1], w["x1"])
-            else:
-                spans.append([w["x0"], w["x1"]])
-        if len(spans) < 3:
+        xs = _name_columns(page, x0, x1, top, head_bottom, bottom, size)
+        if len(xs) < 4:
             continue
-        words = page.crop((x0, head_bottom + 0.5, x1, bottom)).extract_words()
-        lefts = Counter(round(w["x0"]) for w in words)
-        xs = [x0]
-        for span in spans[1:]:
-            edges = {x: n for x, n in lefts.items() if xs[-1] + size < x <= span[0] + 1}
-            xs.append(float(max(edges, key=lambda x: (edges[x], -x))) - 0.5 if edges else span[0])
-        xs.append(x1)
         body, body_chars = _keep_columns(page, body, x0, x1, size)
         if len(body) < 2:
             continue
