@@ -74,11 +74,13 @@ class Pages:
             at = self.texts[p - 1].find(needle, offset if p == page else 0)
             if at >= 0:
                 return p, at
-        pattern = re.compile(".{0,60}?".join(re.escape(c) for c in needle), re.S)
+        # broken once by the cell's width, the other cells' text of that line in between
+        patterns = [re.compile(re.escape(needle[:k]) + ".{0,400}?" + re.escape(needle[k:]), re.S)
+                    for k in range(len(needle) - 1, 2, -1)]
         for p in range(page, self.count + 1):
-            m = pattern.search(self.texts[p - 1], offset if p == page else 0)
-            if m:
-                return p, m.start()
+            found = [m.start() for pat in patterns if (m := pat.search(self.texts[p - 1], offset if p == page else 0))]
+            if found:
+                return p, min(found)
         return None
 
     def find_scattered(self, text: str, start: int, stop: int) -> int | None:
