@@ -405,7 +405,9 @@ def analyse(pages: list[Page]) -> DocumentModel:
     whole = re.sub(r"[A-Za-z]+[-\u2010]\n[a-z]+", " ", all_text)
     words = {w.lower() for w in re.findall(r"[A-Za-z]{3,}", whole)}
     words |= {w.lower() for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)+", whole)}
-    known = Vocabulary(words | symbol_tokens(all_text), _hyphenates(pages, words))
+    known = Vocabulary(words | symbol_tokens(all_text), _hyphenates(pages, words),
+                       spaced_thousands=bool(re.search(r"(?<![\d.,])\d{1,3} \d{3}(?![\d])", all_text + "\n".join(
+                           ln.text for p in pages for t in p.tables for c in t.cells for ln in c.lines))))
     # page 1's own page number (above the header block or at its foot) is not header text
     page1 = [ln for i, ln in enumerate(pages[0].lines)
              if not (is_page_number(ln.text, 1) and (i < BAND_LINES or i >= len(pages[0].lines) - BAND_LINES))] \

@@ -24,10 +24,13 @@ class Vocabulary(frozenset[str]):
     (activi-|ties), as hyphenating typesetters do."""
 
     hyphenates: bool
+    spaced_thousands: bool  # it writes 50 000 (a space as thousands separator)
 
-    def __new__(cls, words: frozenset[str] | set[str] = frozenset(), hyphenates: bool = False) -> Vocabulary:
+    def __new__(cls, words: frozenset[str] | set[str] = frozenset(), hyphenates: bool = False,
+                spaced_thousands: bool = False) -> Vocabulary:
         self = super().__new__(cls, words)
         self.hyphenates = hyphenates
+        self.spaced_thousands = spaced_thousands
         return self
 
 
@@ -127,6 +130,11 @@ def join_separator(prev: str, nxt: str, language: str, cjk_latin_spaced: bool,
         return prev, ""
     if is_cjk(a) and is_cjk(b):
         return prev, ""
+    if a in "、，。；：！？）》」』】" or b in "（《「『【":
+        return prev, ""  # full-width punctuation carries its own spacing
+    if a.isdigit() and re.match(r"\d{3}(?!\d)", nxt) and getattr(known_words, "spaced_thousands", False) \
+            and not re.search(r"\d{4}$", prev):
+        return prev, " "  # 60 | 000 in a document that writes 50 000
     head, tail = re.search(r"[A-Za-z0-9/().\-]*$", prev), _TOKEN.match(nxt)
     if head and tail and head.group(0) and (head.group(0) + tail.group(0)) in known_words:
         return prev, ""
