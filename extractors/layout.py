@@ -316,22 +316,16 @@ def _ruled_tables(page: pdfplumber.page.Page, number: int, before: tuple[Table, 
     return tables or _open_grid(page, number)
 
 
-def _gutters(chars: list[dict[str, Any]], x0: float, x1: float, min_width: float,
-             header: list[dict[str, Any]] | None = None) -> list[float]:
-    """Column starts inside [x0, x1]: in each vertical channel no character crosses, at least
-    ``min_width`` wide (cells keep their text inside their column; word gaps of running text
-    never line up through every row), the right edge — or, where a header name stands in the
-    channel (a name wider than its centred numbers), the rightmost point it leaves free."""
+def _gutters(chars: list[dict[str, Any]], x0: float, x1: float, min_width: float) -> list[float]:
+    """Column starts inside [x0, x1]: the right edges of vertical channels no character
+    crosses, at least ``min_width`` wide (cells keep their text inside their column; word
+    gaps of running text never line up through every row)."""
     spans = sorted((c["x0"], c["x1"]) for c in chars if c["text"].strip())
-    names = [(c["x0"], c["x1"]) for c in header or [] if c["text"].strip()]
     starts: list[float] = []
     reach = x0
     for left, right in spans:
         if left - reach >= min_width and reach > x0 + 1:
-            at = left - 0.5
-            while any(a < at < b for a, b in names) and at > reach:
-                at = min(a for a, b in names if a < at < b) - 0.5
-            starts.append(at if at > reach else left - 0.5)
+            starts.append(left - 0.5)
         reach = max(reach, right)
     return starts
 
@@ -407,9 +401,7 @@ def _row_ruled_tables(page: pdfplumber.page.Page, number: int, known: list[Table
         if not body_chars:
             continue
         size = median(c["size"] for c in body_chars)
-        head_chars = [c for c in page.chars if x0 <= c["x0"] and c["x1"] <= x1
-                      and ys[0] < (c["top"] + c["bottom"]) / 2 < head_end]
-        starts = _gutters(body_chars, x0, x1, 0.6 * size, head_chars)
+        starts = _gutters(body_chars, x0, x1, 0.6 * size)
         if not starts:
             continue
         xs = [x0, *starts, x1]
@@ -589,9 +581,7 @@ def _unruled_tables(page: pdfplumber.page.Page, number: int, lines: list[TextLin
             continue
         # the channels no body text crosses are the columns (a centred or spanning header
         # name does not tell where its column starts)
-        head_chars = [c for c in page.chars if x0 <= c["x0"] and c["x1"] <= x1
-                      and top - 1 < (c["top"] + c["bottom"]) / 2 < head_bottom + 0.5]
-        starts = _gutters(body_chars, x0, x1, 0.6 * size, head_chars)
+        starts = _gutters(body_chars, x0, x1, 0.6 * size)
         # the channels tell more columns than a spanning header name; a long cell running up
         # to a centred number leaves a channel too narrow to see, where the names still part
         if len(starts) >= 2 and len(starts) + 1 >= len(xs) - 1:
