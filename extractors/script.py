@@ -132,9 +132,10 @@ def join_separator(prev: str, nxt: str, language: str, cjk_latin_spaced: bool,
         return prev, ""
     if a in "、，。；：！？）》」』】" or b in "（《「『【":
         return prev, ""  # full-width punctuation carries its own spacing
-    if a.isdigit() and re.match(r"\d{3}(?!\d)", nxt) and getattr(known_words, "spaced_thousands", False) \
-            and not re.search(r"\d{4}$", prev):
-        return prev, " "  # 60 | 000 in a document that writes 50 000
+    if a.isdigit() and re.match(r"\d{3}(?!\d)", nxt) and getattr(known_words, "spaced_thousands", False):
+        head_digits = re.search(r"(?<!\d)\d{1,3}$", prev)
+        if head_digits and not re.fullmatch(r"(19|20)\d\d", head_digits.group(0) + nxt[:3]):
+            return prev, " "  # 60 | 000 in a document that writes 50 000 (2 | 023 is a year)
     head, tail = re.search(r"[A-Za-z0-9/().\-]*$", prev), _TOKEN.match(nxt)
     if head and tail and head.group(0) and (head.group(0) + tail.group(0)) in known_words:
         return prev, ""
