@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from dataclasses import asdict, dataclass, field
 
 from gen.fonts import FontSet, available_fonts
@@ -76,6 +77,15 @@ class LayoutChoice:
 
     def page_number_text(self, n: int, total: int) -> str:
         return self.page_number_form.format(n=n, total=total)
+
+    def page_number_pieces(self, form: str | None = None) -> list[tuple[str, str]]:
+        return page_number_pieces(self.page_number_form if form is None else form)
+
+
+def page_number_pieces(form: str) -> list[tuple[str, str]]:
+    """A page-number form as ("n" | "total" | "text", text) pieces, for engines that count pages."""
+    pieces = re.split(r"(\{n\}|\{total\})", form)
+    return [(p[1:-1], p) if p in ("{n}", "{total}") else ("text", p) for p in pieces if p]
 
 
 def draw(producer: str, seed: int, language: str, fonts: FontSet | None = None) -> LayoutChoice:

@@ -38,6 +38,15 @@ def strip_footnotes(text: str) -> str:
     return FOOTNOTE.sub("", text)
 
 
+def header_block(meta: dict[str, str]) -> tuple[list[str], list[str], int]:
+    """The page-1 header block as every producer prints it: the left column (body lines,
+    session, agenda item), the right column (symbol, date) beside its first lines, and how
+    many of the left lines name the body (set bold)."""
+    body_lines = meta["body"].split("|")
+    left = [*body_lines, *([meta["session"]] if meta.get("session") else []), meta["agenda"]]
+    return left, [meta["symbol"], meta["date"]], len(body_lines)
+
+
 def load(name: str) -> Source:
     """A source of ``samples/src`` by its stem, e.g. ``A77_28.zh``."""
     return parse_source(SRC / f"{name}.txt")

@@ -51,7 +51,7 @@ from functools import cache
 from pathlib import Path
 
 from gen.layout import GROUP_HEADER, LayoutChoice
-from gen.source import Block, Source, split_footnotes
+from gen.source import Block, Source, header_block, split_footnotes
 
 NAME = "chromium"
 
@@ -218,15 +218,8 @@ def _content(text: str, choice: LayoutChoice | None = None) -> str:
     """A CSS ``content`` value; with ``choice``, ``text`` is a page-number form ({n}, {total})."""
     if choice is None:
         return _css_str(text)
-    parts = []
-    for piece in re.split(r"(\{n\}|\{total\})", text):
-        if piece == "{n}":
-            parts.append("counter(page)")
-        elif piece == "{total}":
-            parts.append("counter(pages)")
-        elif piece:
-            parts.append(_css_str(piece))
-    return " ".join(parts)
+    counters = {"n": "counter(page)", "total": "counter(pages)"}
+    return " ".join(counters.get(kind) or _css_str(piece) for kind, piece in choice.page_number_pieces(text))
 
 
 def _margin_boxes(choice: LayoutChoice, meta: dict[str, str]) -> str:
@@ -465,15 +458,10 @@ def build_html(source: Source, choice: LayoutChoice, polyfill: str) -> tuple[str
     parts: list[str] = []
 
     # page-1 header block: body lines, session, agenda on the left; symbol, date on the right
-    body_lines = meta["body"].split("|")
-    left = [*body_lines]
-    if meta.get("session"):
-        left.append(meta["session"])
-    left.append(meta["agenda"])
-    right = [meta["symbol"], meta["date"]]
+    left, right, n_body = header_block(meta)
     rows = []
     for i in range(max(len(left), len(right))):
-        cls = "hl bodyline" if i < len(body_lines) else "hl"
+        cls = "hl bodyline" if i < n_body else "hl"
         lt = _text(left[i]) if i < len(left) else ""
         rt = _text(right[i]) if i < len(right) else ""
         rows.append(f'<div class="{cls}"><span class="l">{lt}</span><span class="r">{rt}</span></div>')

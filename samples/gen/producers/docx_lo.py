@@ -37,6 +37,7 @@ from pathlib import Path
 
 from gen.layout import GROUP_HEADER, LayoutChoice
 from gen.source import Block, Source, split_footnotes
+from gen.source import header_block as source_header_block
 
 NAME = "docx"
 
@@ -397,14 +398,9 @@ class _Builder:
 
     def header_block(self) -> None:
         meta = self.src.meta
-        body_lines = meta["body"].split("|")
-        left = [*body_lines]
-        if meta.get("session"):
-            left.append(meta["session"])
-        left.append(meta["agenda"])
-        right = [meta["symbol"], meta["date"]]
+        left, right, n_body = source_header_block(meta)
         for i, text in enumerate(left):
-            style = "GBBodyLine" if i < len(body_lines) else "GBHeadBlock"
+            style = "GBBodyLine" if i < n_body else "GBHeadBlock"
             p = _para(style)
             self.fill(p, text)
             if i < len(right):

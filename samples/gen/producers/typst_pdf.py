@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from gen.layout import GROUP_HEADER, LayoutChoice
-from gen.source import FOOTNOTE, Block, Source, split_footnotes, strip_footnotes
+from gen.layout import GROUP_HEADER, LayoutChoice, page_number_pieces
+from gen.source import FOOTNOTE, Block, Source, header_block, split_footnotes, strip_footnotes
 
 NAME = "typst"
 
@@ -156,15 +156,8 @@ def _fonts(primary: str, latin: str | None) -> str:
 
 def _form_expr(form: str) -> str:
     """Typst expression for a page-number form; ``n`` and ``total`` are bound by the caller."""
-    parts = []
-    for piece in re.split(r"(\{n\}|\{total\})", form):
-        if piece == "{n}":
-            parts.append("str(n)")
-        elif piece == "{total}":
-            parts.append("str(total)")
-        elif piece:
-            parts.append(_str(piece))
-    return " + ".join(parts) or '""'
+    counters = {"n": "str(n)", "total": "str(total)"}
+    return " + ".join(counters.get(kind) or _str(piece) for kind, piece in page_number_pieces(form)) or '""'
 
 
 def _align_expr(align: str, parity_var: str = "n") -> str:
@@ -307,15 +300,10 @@ def _preamble(src: Source, c: LayoutChoice, tw: Tweak = Tweak()) -> str:
 
 def _first_page(src: Source, c: LayoutChoice) -> str:
     meta = src.meta
-    body_lines = meta["body"].split("|")
-    left = [*body_lines]
-    if meta.get("session"):
-        left.append(meta["session"])
-    left.append(meta["agenda"])
-    right = [meta["symbol"], meta["date"]]
+    left, right, n_body = header_block(meta)
     cells = []
     for i, text in enumerate(left):
-        weight = "strong-weight" if i < len(body_lines) else '"regular"'
+        weight = "strong-weight" if i < n_body else '"regular"'
         cells.append(f"text(weight: {weight})[{_t(text)}]")
         cells.append(f"[{_t(right[i])}]" if i < len(right) else "[]")
     for extra in right[len(left):]:

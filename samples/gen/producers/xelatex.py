@@ -33,7 +33,7 @@ from pathlib import Path
 
 from gen.fonts import available_fonts
 from gen.layout import GROUP_HEADER, LayoutChoice
-from gen.source import Block, Source, split_footnotes
+from gen.source import Block, Source, header_block, split_footnotes
 
 NAME = "xelatex"
 
@@ -742,17 +742,12 @@ def _landscape(choice: LayoutChoice) -> str:
 
 
 def _header_block(meta: dict[str, str], choice: LayoutChoice) -> str:
-    bodies = meta["body"].split("|")
-    left = [*bodies]
-    if meta.get("session"):
-        left.append(meta["session"])
-    left.append(meta["agenda"])
-    right = [meta["symbol"], meta["date"]]
+    left, right, n_body = header_block(meta)
     bf = r"\bfseries" if choice.bold else ""
     lines = [r"\thispagestyle{gbfirst}", r"{\gbheadfamily\gbalign"]
     for i, text in enumerate(left):
         lt = inline(text)
-        if i < len(bodies):
+        if i < n_body:
             lt = "{" + (bf + " " if bf else "") + lt + "}"
         tail = (r"\hfill " + inline(right[i])) if i < len(right) else ""
         lines.append(rf"\noindent {lt}{tail}\par")
