@@ -468,11 +468,16 @@ def _row_chars(page: pdfplumber.page.Page, row: list[TextLine]) -> list[dict[str
 def _header_rows(page: pdfplumber.page.Page, lines: list[TextLine]) -> list[list[TextLine]]:
     """Rows of short text falling apart into three or more pieces: candidate column headers
     (bold ones are headers by their look; the others only if their names name a table)."""
-    rows: dict[int, list[TextLine]] = {}
-    for ln in lines:
-        rows.setdefault(round(ln.top), []).append(ln)
+    # names set vertically centred in their cells start at slightly different heights: a row
+    # is the lines that start within two thirds of a line of its first one
+    rows: list[list[TextLine]] = []
+    for ln in sorted(lines, key=lambda ln: ln.top):
+        if rows and ln.top - rows[-1][0].top <= 0.7 * ln.size and abs(ln.size - rows[-1][0].size) < 0.5:
+            rows[-1].append(ln)
+        else:
+            rows.append([ln])
     found = []
-    for _, row in sorted(rows.items()):
+    for row in rows:
         if sum(len(ln.text) for ln in row) > 150:
             continue
         size = median(ln.size for ln in row)
