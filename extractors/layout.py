@@ -389,8 +389,8 @@ def _row_ruled_tables(page: pdfplumber.page.Page, number: int, known: list[Table
         x1 = max(e["x1"] for e in wide if (round(e["x0"] / 4), round(e["x1"] / 4)) == (gx0, gx1))
         region = (x0, ys[0], x1, ys[-1])
         # a grid found inside this region is its shaded header row: this table replaces it
-        covered = [t for t in known if t.bbox[0] >= x0 - 3 and t.bbox[2] <= x1 + 3
-                   and t.bbox[1] >= ys[0] - 3 and t.bbox[3] <= ys[-1] + 3]
+        covered = [t for t in known if t.bbox[0] >= x0 - 3 and t.bbox[2] <= x1 + 3 and t.n_rows <= 2
+                   and ys[0] - 3 <= t.bbox[1] <= ys[0] + 3 and t.bbox[3] <= ys[-1] + 3]
         inside = [t for t in known if t not in covered
                   and _inside({"x0": x0, "x1": x1, "top": ys[0], "bottom": ys[-1]}, t.bbox, slack=3)]
         if inside:
