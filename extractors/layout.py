@@ -675,7 +675,11 @@ def _unruled_grid(page: pdfplumber.page.Page, number: int, body: list[TextLine],
         # first cell wrapping onto its next line.
         row_aligned = any(c["x0"] >= xs[1] and abs(c["top"] - b.top) < 0.3 * b.size and c["text"].strip()
                           for c in region_chars)
-        if a is None or b.top - a.top > 1.2 * pitch or row_aligned:
+        # ...unless the line before broke inside a token (SIP2023_ | A11 in a narrow column)
+        first_cell = "".join(c["text"] for c in sorted(region_chars, key=lambda c: c["x0"])
+                             if a is not None and c["x1"] <= xs[1] + 0.5 and abs(c["top"] - a.top) < 0.3 * a.size)
+        inside_token = first_cell.rstrip().endswith(("_", "-", "/", "\u2010"))
+        if a is None or b.top - a.top > 1.2 * pitch or (row_aligned and not inside_token):
             ys.append(b.top - 0.5)
     ys.append(bottom)
     cells = _cells_from_grid(page, number, xs, ys)
