@@ -387,7 +387,6 @@ def _row_ruled_tables(page: pdfplumber.page.Page, number: int, known: list[Table
             continue
         x0 = min(e["x0"] for e in wide if (round(e["x0"] / 4), round(e["x1"] / 4)) == (gx0, gx1))
         x1 = max(e["x1"] for e in wide if (round(e["x0"] / 4), round(e["x1"] / 4)) == (gx0, gx1))
-        region = (x0, ys[0], x1, ys[-1])
         # a grid found inside this region is its shaded header row: this table replaces it
         covered = [t for t in known if t.bbox[0] >= x0 - 3 and t.bbox[2] <= x1 + 3 and t.n_rows <= 2
                    and ys[0] - 3 <= t.bbox[1] <= ys[0] + 3 and t.bbox[3] <= ys[-1] + 3]
@@ -396,9 +395,23 @@ def _row_ruled_tables(page: pdfplumber.page.Page, number: int, known: list[Table
         if inside:
             continue
         head_end = max([ys[1], *(t.bbox[3] for t in covered)])
-        body_chars = [c for c in page.chars if x0 <= c["x0"] and c["x1"] <= x1
-                      and head_end < (c["top"] + c["bottom"]) / 2 < ys[-1]]
-        if not body_chars:
+        region_chars = [c for c in page.chars if x0 <= c["x0"] and c["x1"] <= x1 and c["text"].strip()]
+        # rows down to the first one of running text (a footnote under a separator as wide as
+        # the table): it would fill in the channels the rows above leave between columns
+        body_chars: list[dict[str, Any]] = []
+        for i in range(1, len(ys) - 1):
+            if ys[i + 1] <= head_end:
+                continue
+            row = [c for c in region_chars if max(ys[i], head_end) < (c["top"] + c["bottom"]) / 2 < ys[i + 1]]
+            if row:
+                row_size = median(c["size"] for c in row)
+                channels = len(_gutters(body_chars, x0, x1, 0.6 * row_size))
+                if body_chars and channels >= 2 \
+                        and len(_gutters(body_chars + row, x0, x1, 0.6 * row_size)) <= channels - 2:
+                    ys = ys[: i + 1]
+                    break
+            body_chars += row
+        if not body_chars or len(ys) < 3:
             continue
         size = median(c["size"] for c in body_chars)
         starts = _gutters(body_chars, x0, x1, 0.6 * size)
@@ -423,7 +436,7 @@ def _row_ruled_tables(page: pdfplumber.page.Page, number: int, known: list[Table
         inner = sorted({*ys, *levels, *(y for t in covered for c in t.cells for y in (c.bbox[1], c.bbox[3]))})
         ys = [y for i, y in enumerate(inner) if i == 0 or y - inner[i - 1] > 2]
         cells = _cells_from_grid(page, number, xs, ys)
-        tables.append(Table(number, region, len(ys) - 1, len(xs) - 1, tuple(cells), "text"))
+        tables.append(Table(number, (x0, ys[0], x1, ys[-1]), len(ys) - 1, len(xs) - 1, tuple(cells), "text"))
         replaced += covered
     return tables, replaced
 
