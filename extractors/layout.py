@@ -390,10 +390,6 @@ def _row_ruled_tables(page: pdfplumber.page.Page, number: int, known: list[Table
         # a grid found inside this region is its shaded header row: this table replaces it
         covered = [t for t in known if t.bbox[0] >= x0 - 3 and t.bbox[2] <= x1 + 3 and t.n_rows <= 2
                    and ys[0] - 3 <= t.bbox[1] <= ys[0] + 3 and t.bbox[3] <= ys[-1] + 3]
-        inside = [t for t in known if t not in covered
-                  and _inside({"x0": x0, "x1": x1, "top": ys[0], "bottom": ys[-1]}, t.bbox, slack=3)]
-        if inside:
-            continue
         head_end = max([ys[1], *(t.bbox[3] for t in covered)])
         region_chars = [c for c in page.chars if x0 <= c["x0"] and c["x1"] <= x1 and c["text"].strip()]
         # rows down to the first one of running text (a footnote under a separator as wide as
@@ -412,6 +408,10 @@ def _row_ruled_tables(page: pdfplumber.page.Page, number: int, known: list[Table
                     break
             body_chars += row
         if not body_chars or len(ys) < 3:
+            continue
+        # a grid pdfplumber found already (its rules are these rules) is that table
+        if any(t not in covered and _inside({"x0": x0, "x1": x1, "top": ys[0], "bottom": ys[-1]}, t.bbox, slack=3)
+               for t in known):
             continue
         size = median(c["size"] for c in body_chars)
         starts = _gutters(body_chars, x0, x1, 0.6 * size)
