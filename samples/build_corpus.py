@@ -98,6 +98,21 @@ def _run(job: Job, out: Path, keep: bool) -> tuple[Job, dict[str, str] | None, s
         return job, None, f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
 
 
+def rederive(corpus: Path) -> int:
+    """Page the expected outputs of every document of ``corpus`` again from its PDF."""
+    with (corpus / "manifest.csv").open(encoding="utf-8") as f:
+        docs = list(csv.DictReader(f))
+    failed = 0
+    for doc in docs:
+        try:
+            derive(load(doc["source"]), doc["source"], corpus / f"{doc['id']}.pdf", corpus / doc["id"] / "expected")
+        except Exception as exc:  # reported, the others still re-derived
+            failed += 1
+            print(f"FAILED {doc['id']}: {type(exc).__name__}: {exc}", file=sys.stderr)
+    print(f"re-derived {len(docs) - failed} of {len(docs)} documents in {corpus}")
+    return 1 if failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=Path("out/corpus"), help="output folder (default out/corpus)")
@@ -111,7 +126,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ci", action="store_true",
                     help=f"build the committed CI sample into {CI_DIR.relative_to(HERE.parent)} "
                          f"(seeds {CI_SEEDS.start}-{CI_SEEDS.stop - 1} of every producer)")
+    ap.add_argument("--rederive", type=Path, metavar="CORPUS",
+                    help="only derive the expected outputs of an existing corpus folder again (after a change "
+                         "to gen/expected.py), without rendering")
     args = ap.parse_args(argv)
+    if args.rederive:
+        return rederive(args.rederive)
     names = [n.strip() for n in args.producers.split(",") if n.strip()]
     for name in names:
         why = producers.get(name).available()

@@ -298,8 +298,10 @@ def _progress(source: Source, rows: list[dict[str, str]], pages: Pages) -> dict[
     spans: dict[str, tuple[int, int]] = {}
     for row, src in zip(rows, cells, strict=True):
         # a wrapped date cell has the other cells' text inside it in poppler's order
-        p = pages.find([src[0]], start) or pages.find_scattered(src[0], start, pages.count) \
-            or pages.find([src[0][:10]], start)
+        # the row's other cells (its numbers) stand together on its line
+        numbers = "".join(src[1:])
+        p = pages.find([src[0]], start, markers=False) or pages.find([numbers], start, markers=False) \
+            or pages.find_scattered(src[0], start, pages.count) or pages.find([src[0][:10]], start)
         if p is None:
             raise LocateError(f"progress row {src[0]!r} not found from page {start}")
         row["page"] = str(p)
