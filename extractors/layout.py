@@ -174,10 +174,17 @@ def _line(chars: list[dict[str, Any]], page: int) -> TextLine | None:
     pending_space = False
     prev: dict[str, Any] | None = None
     label = ""
+    # a space that does not advance (a letter starts where it starts: Chromium writes one after
+    # some ligatures) is no space
+    starts = [c["x0"] for c in visible]
+    phantom = {id(c) for c in chars if not c["text"].strip()
+               and any(abs(x - c["x0"]) < 0.1 * main_size for x in starts)}
     for i, c in enumerate(chars):
         ch = c["text"]
         if ch == "\u00ad" and i < len(chars) - 1:
             continue  # a soft hyphen inside a line is no character of the text
+        if id(c) in phantom:
+            continue
         if not ch.strip():
             pending_space = True
             continue
