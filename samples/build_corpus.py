@@ -5,7 +5,7 @@ Each document is one (producer, seed, source): the layout is drawn from the seed
 the source's hand-checked one with pages located by poppler (``gen/expected.py``). Nothing
 here runs gbdocs: the corpus is the yardstick, ``tests/corpus_check.py`` holds gbdocs to it.
 
-    python samples/build_corpus.py --out out/corpus                 # 4 producers x 50 documents
+    python samples/build_corpus.py --out out/corpus                 # 4 producers x 55 documents
     python samples/build_corpus.py --producers xelatex --per-producer 5 --out /tmp/c
     python samples/build_corpus.py --ci                             # the fixed sample in samples/corpus/
 
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=Path("out/corpus"), help="output folder (default out/corpus)")
     ap.add_argument("--producers", default=",".join(producers.PRODUCERS),
                     help=f"comma-separated, from {', '.join(producers.PRODUCERS)} (default all)")
-    ap.add_argument("--per-producer", type=int, default=50, help="documents per producer (default 50)")
+    ap.add_argument("--per-producer", type=int, default=55, help="documents per producer (default 55)")
     ap.add_argument("--first-seed", type=int, default=0)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel renderings (default: cores)")
     ap.add_argument("--keep-failed", action="store_true",
