@@ -38,7 +38,7 @@ CAPTION = re.compile(r"^(表|图|Table|Figure|TABLE|FIGURE)\s*\d*\s*[.．:：]")
 ANNEX = re.compile(r"^(附件|ANNEX|Annex)(\s*\d+)?$")
 END_MARK = re.compile(r"^=[=\s]*=$")
 # A note's label: "1 Text", "1. Text", "1) Text", "[1] Text" (a superscript label is a marker).
-FOOTNOTE_LABEL = re.compile(r"^(?:\[(\d{1,3})\]|(\d{1,3}|\*{1,3})[.)]?)\s+(?=\S)")
+FOOTNOTE_LABEL = re.compile(r"^(?:\[(\d{1,3})\]\s*|(\d{1,3}|\*{1,3})(?:[.)]\s*|\s+))(?=[^\d\s])")
 LABEL_ONLY = re.compile(r"^(?:\[(\d{1,3})\]|(\d{1,3})[.)]?)$")
 GLUED_LABEL = re.compile(r"^(\d{1,3})(?=[^\d\s.,])")
 
