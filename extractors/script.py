@@ -107,8 +107,9 @@ def join_separator(prev: str, nxt: str, language: str, cjk_latin_spaced: bool,
         return prev, ""
     if _URLISH.search(prev) and not is_cjk(b) and a not in ",;-\u2010":
         return prev, ""
-    if re.search(r"(?:https?:/{0,2}|https?)$", prev) and re.match(r"[:/]", nxt):
-        return prev, ""  # a URL broken inside its scheme (https:|//www...)
+    scheme = re.search(r"(?<![\w/])(h|ht|htt|https?|https?:/{0,2}|w|ww|www\.?)$", prev)
+    if scheme and re.match(r"(?:https?://|www\.)\S", scheme.group(1) + nxt):
+        return prev, ""  # a URL broken inside its scheme (h|ttp://…, https:|//www…)
     if a in "-\u2010\u2011\u2013\u2014/":
         if a in "-\u2010" and b.islower() and prev[-2:-1].isalpha():
             head = re.search(r"([A-Za-z]+)[-\u2010]$", prev)
