@@ -47,6 +47,16 @@ def header_block(meta: dict[str, str]) -> tuple[list[str], list[str], int]:
     return left, [meta["symbol"], meta["date"]], len(body_lines)
 
 
+def annex_break(blocks: list[Block]) -> int | None:
+    """Index of the ``!pagebreak`` that starts the annex: the first one followed by a centred
+    heading, else the last one (None without a page break)."""
+    breaks = [i for i, b in enumerate(blocks) if b.kind == "pagebreak"]
+    for i in breaks:
+        if i + 1 < len(blocks) and blocks[i + 1].kind == "centered":
+            return i
+    return breaks[-1] if breaks else None
+
+
 def load(name: str) -> Source:
     """A source of ``samples/src`` by its stem, e.g. ``A77_28.zh``."""
     return parse_source(SRC / f"{name}.txt")

@@ -51,7 +51,7 @@ from functools import cache
 from pathlib import Path
 
 from gen.layout import GROUP_HEADER, LayoutChoice
-from gen.source import Block, Source, header_block, split_footnotes
+from gen.source import Block, Source, annex_break, header_block, split_footnotes
 
 NAME = "chromium"
 
@@ -441,15 +441,6 @@ def _table(block: Block, choice: LayoutChoice, hy: _Hyphenator | None, width_mm:
             f"<colgroup>{cols}</colgroup>{inner}</table>"), notes
 
 
-def _annex_start(blocks: list[Block]) -> int | None:
-    """Index of the ``!pagebreak`` that starts the annex (the one followed by a centred heading)."""
-    breaks = [i for i, b in enumerate(blocks) if b.kind == "pagebreak"]
-    for i in breaks:
-        if i + 1 < len(blocks) and blocks[i + 1].kind == "centered":
-            return i
-    return breaks[-1] if breaks else None
-
-
 def build_html(source: Source, choice: LayoutChoice, polyfill: str) -> tuple[str, list[str]]:
     meta = source.meta
     lang = choice.language
@@ -469,7 +460,7 @@ def build_html(source: Source, choice: LayoutChoice, polyfill: str) -> tuple[str
     parts.append(f'<h1 class="title">{_text(meta["title"])}</h1>')
     parts.append(f'<p class="reportby">{_text(meta["report_by"])}</p>')
 
-    annex_at = _annex_start(source.blocks)
+    annex_at = annex_break(source.blocks)
     open_section = in_annex = False
     for i, block in enumerate(source.blocks):
         k = block.kind

@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from gen.layout import GROUP_HEADER, LayoutChoice, page_number_pieces
-from gen.source import FOOTNOTE, Block, Source, header_block, split_footnotes, strip_footnotes
+from gen.source import FOOTNOTE, Block, Source, annex_break, header_block, split_footnotes, strip_footnotes
 
 NAME = "typst"
 
@@ -433,19 +433,10 @@ table(columns: ({cols}), stroke: {stroke}, inset: {4 * scale:.2f}pt,
 }})"""
 
 
-def _landscape_break(blocks: list[Block]) -> int | None:
-    """Index of the `!pagebreak` that starts the annex (the one before a centred heading, else the last)."""
-    breaks = [i for i, b in enumerate(blocks) if b.kind == "pagebreak"]
-    for i in breaks:
-        if i + 1 < len(blocks) and blocks[i + 1].kind == "centered":
-            return i
-    return breaks[-1] if breaks else None
-
-
 def _body(src: Source, c: LayoutChoice, tw: Tweak = Tweak(), notes: list[str] | None = None) -> str:
     lang = src.meta["language"]
     out: list[str] = []
-    land = _landscape_break(src.blocks) if c.landscape_annex else None
+    land = annex_break(src.blocks) if c.landscape_annex else None
     landscape = False
     lit = _hyphenating(src, c)
     for i, b in enumerate(src.blocks):

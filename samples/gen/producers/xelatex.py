@@ -33,7 +33,7 @@ from pathlib import Path
 
 from gen.fonts import available_fonts
 from gen.layout import GROUP_HEADER, LayoutChoice
-from gen.source import Block, Source, header_block, split_footnotes
+from gen.source import Block, Source, annex_break, header_block, split_footnotes
 
 NAME = "xelatex"
 
@@ -715,15 +715,6 @@ def _table(block: Block, choice: LayoutChoice, lang: str, notes: Notes, caption:
     return "\n".join(out)
 
 
-def _annex_break(blocks: list[Block]) -> int | None:
-    """Index of the `!pagebreak` before the annex (the first one followed by a centred heading)."""
-    breaks = [i for i, b in enumerate(blocks) if b.kind == "pagebreak"]
-    for i in breaks:
-        if i + 1 < len(blocks) and blocks[i + 1].kind == "centered":
-            return i
-    return breaks[-1] if breaks else None
-
-
 def _landscape(choice: LayoutChoice) -> str:
     w, h = choice.page_size_mm(landscape=True)
     top, right, bottom, left = choice.margin_mm
@@ -767,7 +758,7 @@ def build_tex(src: Source, choice: LayoutChoice, notes_out: list[str]) -> str:
     _ZH.set(lang == "zh")
     notes = Notes()
     body: list[str] = [_header_block(src.meta, choice)]
-    annex = _annex_break(src.blocks) if choice.landscape_annex else None
+    annex = annex_break(src.blocks) if choice.landscape_annex else None
     for i, b in enumerate(src.blocks):
         k = b.kind
         if k == "heading":
