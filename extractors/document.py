@@ -19,8 +19,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from extractors.dates import find_dates
 from extractors.layout import Page, TextLine
-from extractors.references import find_symbol
+from extractors.references import find_symbol, normalise_symbol
 from extractors.script import (
     PAGE_NUMBER,
     Vocabulary,
@@ -31,8 +32,20 @@ from extractors.script import (
     strip_bullet,
     symbol_tokens,
 )
+from schemas.bodies import BODIES, body_key, fold, is_organ
+from schemas.header_fields import (
+    AGENDA,
+    COMMITTEE,
+    DISTRIBUTION,
+    ORIGINAL,
+    PURPOSE,
+    SESSION,
+    SESSION_DATES,
+)
 
 NUMBERED = re.compile(r"^(\d{1,3})[.．]\s+(?=\S)")
+# Paragraphs numbered within a section (4.1, 4.2 in a budget fascicle): body text too.
+SECTION_NUMBERED = re.compile(r"^\d{1,3}\.\d{1,3}\s+(?=[A-Z])")
 SUBITEM = re.compile(r"^\(([a-z])\)\s+(?=\S)")
 CAPTION = re.compile(r"^(表|图|Table|Figure|TABLE|FIGURE)\s*\d*\s*[.．:：]")
 ANNEX = re.compile(r"^(附件|ANNEX|Annex)(\s*\d+)?$")
@@ -98,7 +111,7 @@ def _body_size(pages: list[Page]) -> float:
     for page in pages:
         for line in page.lines:
             weights[round(line.size, 1)] += len(line.text)
-            if NUMBERED.match(line.text):
+            if NUMBERED.match(line.text) or SECTION_NUMBERED.match(line.text):
                 numbered[round(line.size, 1)] += 1
     # Footnotes labelled "1." look numbered too: of the sizes that carry numbered lines, the
     # body's is the one most text is set in.
@@ -237,24 +250,95 @@ def _parse_footnotes(zone: list[TextLine], language: str, known: frozenset[str],
             if parts and label]
 
 
+def column_blocks(lines: list[TextLine]) -> list[list[TextLine]]:
+    """Runs of lines set flush one under another (a masthead's body name over several lines)."""
+    blocks: list[list[TextLine]] = []
+    for ln in sorted(lines, key=lambda ln: ln.top):
+        for block in blocks:
+            last = block[-1]
+            if abs(last.x0 - ln.x0) < 3 and 0 < ln.top - last.top < 2.2 * max(last.size, ln.size):
+                block.append(ln)
+                break
+        else:
+            blocks.append([ln])
+    return blocks
+
+
+def _is_date_line(text: str) -> bool:
+    found = find_dates(text)
+    return bool(found) and sum(f.end - f.start for f in found) >= len(text.strip(" ,.*")) - 2
+
+
+def _header_fields(lines: list[TextLine]) -> set[int]:
+    """ids of the lines that say what a header block says: a symbol, the organ, the body, the
+    distribution, the date, the original language, the session, its dates, the agenda item."""
+    fields: set[int] = set()
+    for block in column_blocks(lines):
+        joined = " ".join(ln.text.strip() for ln in block)
+        if body_key(joined):
+            names = [fold(n) for b in BODIES for n in b.names if fold(n) in fold(joined)]
+            fields |= {id(ln) for ln in block if any(fold(ln.text) in n for n in names)}
+    for ln in lines:
+        text = ln.text.strip().rstrip("*").strip()
+        symbol = find_symbol(text)
+        if (
+            (symbol and len(normalise_symbol(text)) <= len(symbol) + 2)
+            or is_organ(text) or (body_key(text) and len(text) < 80)
+            or DISTRIBUTION.match(text) or ORIGINAL.match(text) or PURPOSE.match(text)
+            or _sessional(text)
+            or _is_date_line(text)
+        ):
+            fields.add(id(ln))
+    return fields
+
+
+def _sessional(text: str) -> bool:
+    text = text.strip().rstrip("*").strip()
+    return bool(SESSION.match(text) or AGENDA.search(text) or SESSION_DATES.match(text) or COMMITTEE.match(text))
+
+
+HEADING_NUMBER = re.compile(r"^(?:[IVX]+|[A-Z]|\d{1,3})[.．]\s")
+
+
 def _header(
     page1: list[TextLine], body_size: float, height: float
 ) -> tuple[list[TextLine], list[TextLine], TextLine | None, int]:
     """Split page 1's opening into header block, title and report-by line.
 
-    The title is the run of largest-type lines in the upper part of page 1; the header block
-    is what stands above it; the report-by line is the next line, if it is not body text.
+    The title starts at the first line in type larger than the body that is not a header
+    field (WHO prints body, session and symbol above the title in body type; the United
+    Nations a masthead in larger type, recognised by what it says). It runs on through the
+    title block: bold or larger lines that follow closely, up to a numbered heading. The
+    header block is everything above it; the report-by line is the next line, if short.
     Returns the index of the first body line too.
     """
     if not page1:
         return [], [], None, 0
     upper = [ln for ln in page1 if ln.top < height * 0.5] or page1
-    biggest = max(ln.size for ln in upper)
-    if biggest <= body_size * 1.05:
+    in_upper = {id(ln) for ln in upper}
+    fields = _header_fields(upper)
+    larger = body_size * 1.05
+    # The title follows the session and agenda lines where the header prints them: what
+    # stands above them is masthead, whatever its type.
+    # Only the opening counts: the scan stops at the first line of running text.
+    opening = 0
+    for i, ln in enumerate(page1):
+        if id(ln) not in in_upper or NUMBERED.match(ln.text):
+            break
+        if ln.size <= larger and _sessional(ln.text):
+            opening = i + 1
+        elif ln.size <= larger and not ln.bold and id(ln) not in fields:
+            break
+    first = next((i for i, ln in enumerate(page1) if i >= opening and id(ln) in in_upper and id(ln) not in fields
+                  and ln.size > larger and not HEADING_NUMBER.match(ln.text)), None)
+    if first is None:
         return [], [], None, 0
-    first = next(i for i, ln in enumerate(page1) if ln.size == biggest)
     last = first
-    while last + 1 < len(page1) and page1[last + 1].size == biggest:
+    while last + 1 < len(page1):
+        prev, ln = page1[last], page1[last + 1]
+        if (ln.top - prev.top >= 2.2 * prev.size or HEADING_NUMBER.match(ln.text)
+                or not (ln.bold or ln.size > larger) or NUMBERED.match(ln.text)):
+            break
         last += 1
     header, title = page1[:first], page1[first : last + 1]
     after = last + 1

@@ -21,7 +21,7 @@ from typing import Any
 
 import pdfplumber
 
-from extractors.pdf import PdfError
+from extractors.pdf import InternalError, PdfError
 from extractors.script import is_cjk, is_page_number
 from schemas.table_headers import names_a_table, normalise_name
 
@@ -506,18 +506,26 @@ def _header_rows(page: pdfplumber.page.Page, lines: list[TextLine]) -> list[list
     return found
 
 
+def _crop(page: pdfplumber.page.Page, bbox: tuple[float, float, float, float]) -> pdfplumber.page.Page:
+    """The part of ``page`` inside ``bbox``, clipped to the page (a table may touch its edge,
+    and a page's box need not start at 0)."""
+    px0, ptop, px1, pbottom = page.bbox
+    x0, top, x1, bottom = bbox
+    return page.crop((max(x0, px0), max(top, ptop), min(x1, px1), min(bottom, pbottom)))
+
+
 def _name_columns(page: pdfplumber.page.Page, x0: float, x1: float, top: float, head_bottom: float,
                   bottom: float, size: float) -> list[float]:
     """Column boundaries from the header names: a column is a run of header words that overlap
     on the x axis (names wrap over several lines); it starts where the first words of many
     body lines line up, left of its (centred) name."""
     spans: list[list[float]] = []
-    for w in sorted(page.crop((x0, top - 1, x1, head_bottom + 0.5)).extract_words(), key=lambda w: w["x0"]):
+    for w in sorted(_crop(page, (x0, top - 1, x1, head_bottom + 0.5)).extract_words(), key=lambda w: w["x0"]):
         if spans and w["x0"] < spans[-1][1] + 0.6 * size:
             spans[-1][1] = max(spans[-1][1], w["x1"])
         else:
             spans.append([w["x0"], w["x1"]])
-    words = page.crop((x0, head_bottom + 0.5, x1, bottom)).extract_words()
+    words = _crop(page, (x0, head_bottom + 0.5, x1, bottom)).extract_words()
     lefts = Counter(round(w["x0"]) for w in words)
     xs = [x0]
     for span in spans[1:]:
@@ -807,13 +815,34 @@ def read_pages(pdf: pdfplumber.PDF) -> list[Page]:
     return pages
 
 
+def _pdfminer_reads(page: pdfplumber.page.Page) -> bool:
+    """Does pdfminer itself parse the page's content (then a failure on it is ours)?"""
+    try:
+        page.chars  # noqa: B018 - parsing the content stream is the test
+    except Exception:
+        return False
+    return True
+
+
 def read_text_pages(pdf: pdfplumber.PDF, path: Path | str) -> list[Page]:
     """The page model, or a PdfError naming ``path`` if the pages cannot be read or carry no
-    text at all (an image-only scan)."""
+    text at all (an image-only scan). A page pdfminer reads but gbdocs fails on raises
+    InternalError: the bug is ours, not the file's."""
+    pages: list[Page] = []
     try:
-        pages = read_pages(pdf)
-    except Exception as exc:  # a malformed content stream surfaces only when read
-        raise PdfError(path, f"damaged PDF, page content unreadable ({exc.__class__.__name__}: {exc})") from None
+        listed = list(enumerate(pdf.pages, start=1))
+    except Exception as exc:  # the page tree itself is unreadable
+        raise PdfError(path, f"damaged PDF, page tree unreadable ({exc.__class__.__name__}: {exc})") from None
+    for number, page in listed:
+        try:
+            pages.append(read_page(page, number, pages[-1].tables if pages else ()))
+        except PdfError:
+            raise
+        except Exception as exc:
+            if _pdfminer_reads(page):
+                raise InternalError(path, exc, page=number) from exc
+            raise PdfError(path, f"damaged PDF, content of page {number} unreadable "
+                                 f"({exc.__class__.__name__}: {exc})") from None
     if sum(p.n_chars for p in pages) == 0:
         raise PdfError(path, "no text layer (an image-only scan?): run OCR on it first")
     return pages

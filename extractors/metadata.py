@@ -5,15 +5,16 @@ from __future__ import annotations
 import re
 
 from extractors.dates import parse_date
-from extractors.document import DocumentModel
+from extractors.document import DocumentModel, column_blocks
 from extractors.numerals import session_number
 from extractors.paragraphs import extract_paragraphs
 from extractors.pdf import PdfInfo
 from extractors.records import DocumentRecord
-from schemas.vocabularies import body_key
+from schemas.bodies import body_key, body_of_symbol
+from schemas.header_fields import AGENDA, SESSION
 
-AGENDA = re.compile(r"(?:临时议程项目|议程项目|Provisional agenda item|Agenda item)\s*([0-9][0-9.]*[0-9]|[0-9])",
-                    re.IGNORECASE)
+# Sessions numbered within a year ("First regular session 2025") have no session number.
+YEARLY_SESSION = re.compile(r"\b(?:regular|annual)\s+session", re.IGNORECASE)
 CLOSING = re.compile(r"(的行动$|^Action by )", re.IGNORECASE)
 REPORT_BY = (("Director-General", ("总干事", "director-general")), ("Secretariat", ("秘书处", "secretariat")))
 REQUESTS = (
@@ -46,15 +47,37 @@ def _requested_action(model: DocumentModel) -> str | None:
     return "other"
 
 
+def _session_line(lines: list[str]) -> str | None:
+    """The header line that names the session: "Eightieth session", 第七十七届世界卫生大会,
+    SEVENTY-SEVENTH WORLD HEALTH ASSEMBLY (an ordinal before the body's name)."""
+    for text in lines:
+        if SESSION.match(text.strip()):
+            return text.strip()
+    for text in lines:
+        if session_number(text) is not None and body_key(text):
+            return text.strip()
+    return None
+
+
+def _body(model: DocumentModel, header: str) -> str | None:
+    """The body the header names; where it names none, the body whose symbol grammar the
+    document's own symbol follows (JIU/NOTE/2022/1 is a JIU document)."""
+    return body_key(header) or (body_of_symbol(model.symbol) if model.symbol else None)
+
+
 def extract_document(model: DocumentModel, info: PdfInfo) -> DocumentRecord:
-    header = "\n".join(ln.text for ln in model.header)
+    lines = [ln.text for ln in model.header]
+    header = "\n".join(lines)
     agenda = AGENDA.search(header)
+    session_line = _session_line(lines)
     return DocumentRecord(
         symbol=model.symbol or "",
         language=model.language,
-        body=body_key(re.sub(r"\n", " ", header)) if header else None,
-        session=session_number(header) if header else None,
-        agenda_item=agenda.group(1) if agenda else None,
+        body=_body(model, " | ".join(" ".join(ln.text.strip() for ln in block)
+                                           for block in column_blocks(model.header))),
+        session=session_number(session_line) if session_line and not YEARLY_SESSION.search(session_line) else None,
+        session_name=session_line,
+        agenda_item=(agenda.group(1) or agenda.group(2)) if agenda else None,
         date=parse_date(header) if header else None,
         title=model.join(model.title) if model.title else None,
         report_by=_report_by(model.report_by.text if model.report_by else None),

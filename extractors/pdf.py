@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import traceback
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -32,6 +33,21 @@ class PdfError(Exception):
         super().__init__(f"{path}: {reason}")
         self.path = str(path)
         self.reason = reason
+
+
+class InternalError(Exception):
+    """A bug in gbdocs met on a file the PDF libraries read: said as ours, never as damage to
+    the file. ``traceback`` keeps the original for ``--debug`` and bug reports."""
+
+    def __init__(self, path: Path | str, cause: BaseException, page: int | None = None) -> None:
+        where = f" on page {page}" if page else ""
+        self.path = str(path)
+        self.page = page
+        self.reason = (f"internal error in gbdocs{where} ({cause.__class__.__name__}: {cause}); this is a bug "
+                       "in gbdocs, not a fault of the file: please report it with the file "
+                       "(run with --debug for the traceback)")
+        self.traceback = "".join(traceback.format_exception(cause))
+        super().__init__(f"{path}: {self.reason}")
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ class DocumentRecord:
     language: str
     body: str | None
     session: int | None
+    session_name: str | None
     agenda_item: str | None
     date: str | None
     title: str | None

@@ -1,9 +1,10 @@
 """Cited documents, decisions, resolutions and URLs, found in text and normalised.
 
-The patterns follow the WHO symbol system (A77/28, EB154/33 Add.3 Rev.1, EBPBAC25/3,
-A77/INF./3, EB152/2023/REC/2, decisions EB152(16) and WHA76(8), resolutions WHA76.1 and
-EB152.R1) and the UN Joint Inspection Unit (JIU/REP/2021/5). A symbol printed without its
-body (154/34 Add.2) is recognised only right after 文件 / document, and kept as printed.
+Symbols follow the grammars of the body registry (``schemas.bodies``): WHO (A77/28,
+EB154/33 Add.3 Rev.1, EBPBAC25/3, EB152/2023/REC/2, decisions EB152(16), resolutions WHA76.1),
+the United Nations (A/80/6 (Sect. 4), E/ICEF/2025/AB/L.3/Add.1, DP/FPA/2025/2, UNW/2025/3) and
+the JIU (JIU/NOTE/2022/1/Rev.1). A WHO symbol printed without its body (154/34 Add.2) is
+recognised only right after 文件 / document, and kept as printed.
 """
 
 from __future__ import annotations
@@ -12,23 +13,19 @@ import re
 from dataclasses import dataclass
 
 from extractors.dates import find_dates
+from schemas.bodies import BODIES
 
-_SUFFIX = r"(?:\s?(?:Add|Rev|Corr)\.?\s?\d+)*"
 _BOUNDARY_BEFORE = r"(?<![A-Za-z0-9/_.\-])"
 _BOUNDARY_AFTER = r"(?![A-Za-z0-9/])"
+_WHO_SUFFIX = r"(?:\s?(?:Add|Rev|Corr)\.?\s?\d+)*"
 
-RECORD = re.compile(_BOUNDARY_BEFORE + r"(?:EB|WHA|A)\d{1,3}/\d{4}/REC/\d+" + _BOUNDARY_AFTER)
-JIU = re.compile(_BOUNDARY_BEFORE + r"JIU/(?:REP|NOTE|ML)/\d{4}/\d+" + _BOUNDARY_AFTER)
-DECISION = re.compile(_BOUNDARY_BEFORE + r"(?:EBSS|EB|WHASS|WHA)\d{1,3}(?:\(\d{1,3}\))")
-RESOLUTION = re.compile(_BOUNDARY_BEFORE + r"(?:WHA\d{1,3}\.\d{1,3}|EB\d{1,3}\.R\d{1,3})" + _BOUNDARY_AFTER)
-DOCUMENT = re.compile(
-    _BOUNDARY_BEFORE
-    + r"(?:EBPBAC|PBAC|EBSS|EB|A)\d{1,3}/(?:INF\.?/?)?\d{1,3}"
-    + _SUFFIX
-    + _BOUNDARY_AFTER
+# Every body's symbol forms from the registry, as (kind, who_style, pattern).
+FORMS: tuple[tuple[str, bool, re.Pattern[str]], ...] = tuple(
+    (form.kind, form.who_style, re.compile(_BOUNDARY_BEFORE + "(?:" + form.pattern + ")" + _BOUNDARY_AFTER))
+    for body in BODIES for form in body.symbols
 )
 # A symbol printed without its body, recognised only where the text says it is a document.
-BARE_DOCUMENT = re.compile(r"(?:文件|[Dd]ocuments?)\s*(\d{2,3}/\d{1,3}" + _SUFFIX + r")" + _BOUNDARY_AFTER)
+BARE_DOCUMENT = re.compile(r"(?:文件|[Dd]ocuments?)\s*(\d{2,3}/\d{1,3}" + _WHO_SUFFIX + r")" + _BOUNDARY_AFTER)
 # A URL ends where the text around it begins: whitespace, quotes, and any CJK character or
 # full-width punctuation (a Chinese sentence runs on with no space: ...member-states-portal获取).
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"“”‘’\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff"
@@ -98,13 +95,17 @@ def find_references(text: str) -> list[FoundReference]:
         accessed = _access_date(text, end) or _access_date_before(text, m.start())
         found.append(FoundReference("url", url, url, m.start(), end, accessed))
         taken.append((m.start(), end))
-    for kind, pattern in (("document", RECORD), ("document", JIU), ("decision", DECISION),
-                          ("resolution", RESOLUTION), ("document", DOCUMENT)):
-        for m in pattern.finditer(text):
-            if free(m.start(), m.end()):
-                ref = normalise_symbol(m.group(0)) if kind == "document" else m.group(0)
-                found.append(FoundReference(kind, ref, m.group(0), m.start(), m.end()))
-                taken.append((m.start(), m.end()))
+    # Every body's forms compete; the longest match wins (EB152/2023/REC/2 over EB152/20...).
+    candidates = sorted(
+        ((m.start(), m.end(), kind, who) for kind, who, pattern in FORMS for m in pattern.finditer(text)),
+        key=lambda c: (-(c[1] - c[0]), c[0]),
+    )
+    for start, end, kind, who in candidates:
+        if free(start, end):
+            printed = text[start:end]
+            ref = normalise_symbol(printed) if kind == "document" and who else printed
+            found.append(FoundReference(kind, ref, printed, start, end))
+            taken.append((start, end))
     for m in BARE_DOCUMENT.finditer(text):
         if free(m.start(1), m.end(1)):
             found.append(FoundReference("document", normalise_symbol(m.group(1)), m.group(1), m.start(1), m.end(1)))
@@ -114,5 +115,5 @@ def find_references(text: str) -> list[FoundReference]:
 
 def find_symbol(text: str) -> str | None:
     """The first document symbol in ``text`` (normalised), e.g. the one in a header block."""
-    m = DOCUMENT.search(text)
-    return normalise_symbol(m.group(0)) if m else None
+    documents = [r for r in find_references(text) if r.kind == "document"]
+    return documents[0].ref if documents else None

@@ -13,6 +13,19 @@ import click
 from pipeline import __version__
 
 EXIT_FAILED = 1  # a document failed; usage errors exit 2 (click's own convention)
+EXIT_INTERNAL = 3  # gbdocs itself failed (a bug to report), not the file
+
+
+def _debug() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.find_root().params.get("debug"))
+
+
+def _internal(exc: Exception) -> None:
+    """One line for a bug of ours; the traceback only under --debug."""
+    click.echo(f"gbdocs: internal error: {exc}", err=True)
+    if _debug():
+        click.echo(getattr(exc, "traceback", ""), err=True)
 
 
 def _progress(items: list[Path], quiet: bool, label: str):
@@ -25,7 +38,8 @@ def _progress(items: list[Path], quiet: bool, label: str):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="gbdocs")
-def cli() -> None:
+@click.option("--debug", is_flag=True, help="On an internal error, print the traceback (for a bug report).")
+def cli(debug: bool) -> None:
     """gbdocs turns WHO governing-body documents (World Health Assembly, Executive Board,
     PBAC reports; Chinese and English PDFs) into validated tables.
 
@@ -35,7 +49,8 @@ def cli() -> None:
       gbdocs validate out/A77_28.zh                               # re-check exported CSVs (your CI)
       gbdocs inspect samples/*.pdf --png --out out/inspect        # what the extractors see
 
-    Exit status: 0 all good, 1 a document failed, 2 usage error.
+    Exit status: 0 all good, 1 a document failed, 2 usage error, 3 internal error (a bug in
+    gbdocs, not in the file: report it with the file; `gbdocs --debug ...` prints the traceback).
     """
 
 
@@ -58,7 +73,7 @@ def inspect(files: tuple[Path, ...], out_dir: Path, password: str | None, png: b
     does. A file that cannot be read (not a PDF, truncated, encrypted, no text layer) is
     reported on one line and skipped; the others are still written.
     """
-    from extractors import PdfError
+    from extractors import InternalError, PdfError
     from pipeline.inspect import inspect_pdf
 
     results: list[dict[str, object]] = []
@@ -70,6 +85,11 @@ def inspect(files: tuple[Path, ...], out_dir: Path, password: str | None, png: b
             failed += 1
             click.echo(f"gbdocs: error: {exc}", err=True)
             results.append({"file": str(path), "error": exc.reason})
+            continue
+        except InternalError as exc:
+            failed += 1
+            _internal(exc)
+            results.append({"file": str(path), "error": exc.reason, "internal": True})
             continue
         results.append(result.to_dict())
         if not quiet and not as_json:
@@ -105,7 +125,7 @@ def extract(file: Path, out_dir: Path | None, password: str | None, bom: bool, a
     A file that cannot be read (not a PDF, truncated, encrypted, no text layer, not a
     governing-body document) is reported on one line; nothing is written for it.
     """
-    from extractors import PdfError
+    from extractors import InternalError, PdfError
     from pipeline.export import export
     from pipeline.extraction import extract as extract_pdf
 
@@ -117,6 +137,11 @@ def extract(file: Path, out_dir: Path | None, password: str | None, bom: bool, a
         if as_json:
             click.echo(json.dumps({"file": str(file), "error": exc.reason}, ensure_ascii=False))
         sys.exit(EXIT_FAILED)
+    except InternalError as exc:
+        _internal(exc)
+        if as_json:
+            click.echo(json.dumps({"file": str(file), "error": exc.reason, "internal": True}, ensure_ascii=False))
+        sys.exit(EXIT_INTERNAL)
     exported = export(result, out, bom=bom)
     report = exported.report
     counts = {name: len(frame) for name, frame in result.tables().items()}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from extractors import PdfError, open_pdf, pdf_info, read_text_pages
+from extractors import InternalError, PdfError, open_pdf, pdf_info, read_text_pages
 from extractors.actions import extract_actions
 from extractors.citations import extract_references
 from extractors.document import analyse
@@ -64,7 +64,8 @@ def extract(path: Path | str, password: str | None = None, validate: bool = True
     """Extract every table of one governing-body PDF.
 
     Raises PdfError (with the file and the reason) for a file that cannot be read, has no
-    text layer, or is not a governing-body document.
+    text layer, or is not a governing-body document; InternalError when gbdocs itself fails
+    on a file the PDF libraries read (a bug of ours: report it with the file).
     """
     path = Path(path)
     t0 = time.perf_counter()
@@ -72,15 +73,20 @@ def extract(path: Path | str, password: str | None = None, validate: bool = True
         info = pdf_info(path, pdf)
         pages = read_text_pages(pdf, path)
     t1 = time.perf_counter()
-    model = analyse(pages)
-    if model.symbol is None:
-        raise PdfError(path, "not a governing-body document: no document symbol in the page-1 header")
-    document = extract_document(model, info)
-    paragraphs = extract_paragraphs(model)
-    references = extract_references(model)
-    actions = extract_actions(model)
-    progress = extract_progress(model)
-    figures = extract_figures(model)
+    try:
+        model = analyse(pages)
+        if model.symbol is None:
+            raise PdfError(path, "not a governing-body document: no document symbol in the page-1 header")
+        document = extract_document(model, info)
+        paragraphs = extract_paragraphs(model)
+        references = extract_references(model)
+        actions = extract_actions(model)
+        progress = extract_progress(model)
+        figures = extract_figures(model)
+    except (PdfError, MemoryError):
+        raise
+    except Exception as exc:  # the file was read; what failed is gbdocs
+        raise InternalError(path, exc) from exc
     t2 = time.perf_counter()
     keys = {"doc_key": f"{document.symbol}:{document.language}", "symbol": document.symbol,
             "language": document.language}

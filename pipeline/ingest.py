@@ -89,7 +89,7 @@ def _sha256(path: Path) -> str | None:
 
 def process(path: str, sha: str, password: str | None = None) -> TaskResult:
     """One document, in a worker: extract, validate, return the tables or the reason."""
-    from extractors import PdfError
+    from extractors import InternalError, PdfError
     from pipeline.extraction import extract
 
     try:
@@ -98,8 +98,11 @@ def process(path: str, sha: str, password: str | None = None) -> TaskResult:
         return TaskResult(path, sha, "failed", exc.reason, peak_rss_mb=_peak_rss_mb())
     except MemoryError:
         return TaskResult(path, sha, "failed", "ran out of memory (worker memory limit)", peak_rss_mb=_peak_rss_mb())
-    except Exception as exc:  # a PDF that breaks an extractor must not break the batch
-        return TaskResult(path, sha, "failed", f"extraction error ({exc.__class__.__name__}: {exc})",
+    except InternalError as exc:  # a bug of ours must not break the batch, nor blame the file
+        return TaskResult(path, sha, "failed", exc.reason, peak_rss_mb=_peak_rss_mb())
+    except Exception as exc:
+        return TaskResult(path, sha, "failed", f"internal error in gbdocs ({exc.__class__.__name__}: {exc}); "
+                          "a bug in gbdocs, not a fault of the file: please report it with the file",
                           peak_rss_mb=_peak_rss_mb())
     from pipeline.export import gate
     from schemas import TABLES

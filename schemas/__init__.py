@@ -1,5 +1,6 @@
 """Output tables and vocabularies of gbdocs. Imports nothing from extractors or pipeline."""
 
+from schemas.bodies import BODIES, BODY_KEYS, body_key
 from schemas.table_schema import table_schema
 from schemas.tables import (
     ACTIONS,
@@ -12,10 +13,10 @@ from schemas.tables import (
     Column,
     Table,
 )
-from schemas.vocabularies import BODIES, CATEGORIES, CATEGORY_KEYS, body_key, category_key
+from schemas.vocabularies import CATEGORIES, CATEGORY_KEYS, category_key
 
 __all__ = [
-    "ACTIONS", "BODIES", "CATEGORIES", "CATEGORY_KEYS", "DOCUMENTS", "FIGURES", "PARAGRAPHS",
+    "ACTIONS", "BODIES", "BODY_KEYS", "CATEGORIES", "CATEGORY_KEYS", "DOCUMENTS", "FIGURES", "PARAGRAPHS",
     "PROGRESS", "REFERENCES", "TABLES", "Column", "Table", "body_key", "category_key",
     "table_schema",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from schemas.bodies import BODY_KEYS
 from schemas.vocabularies import CATEGORY_KEYS
 
 DType = Literal["string", "integer", "number", "date", "boolean"]
@@ -66,7 +67,6 @@ KEYS: tuple[Column, ...] = (
     Column("language", "string", "Language of the document (ISO 639-1)", nullable=False, enum=("zh", "en")),
 )
 
-BODIES = ("WHA", "EB", "PBAC")
 REPORT_BY = ("Director-General", "Secretariat")
 REQUESTED_ACTIONS = ("note", "adopt", "consider", "other")
 ACTION_SOURCES = ("table", "list")
@@ -79,10 +79,13 @@ DOCUMENTS = Table(
     "document",
     (
         *KEYS,
-        Column("body", "string", "Governing body: WHA, EB or PBAC", nullable=False, enum=BODIES),
-        Column("session", "integer", "Session or meeting number (第七十七届 -> 77)", nullable=False),
+        Column("body", "string", "Governing body: a key of the body registry (WHA, EB, PBAC, GA, UNICEF-EB, "
+               "UNDP-EB, UNW-EB, JIU)", enum=BODY_KEYS),
+        Column("session", "integer", "Session or meeting number where the document numbers its session "
+               "(第七十七届 -> 77, Eightieth session -> 80; empty for First regular session 2025)"),
+        Column("session_name", "string", "The session as printed (Annual session 2025, 第七十七届世界卫生大会)"),
         Column("agenda_item", "string", "Provisional agenda item as printed, without the label (15.3)"),
-        Column("date", "date", "Date printed in the header block, ISO 8601", nullable=False),
+        Column("date", "date", "Date printed in the header block, ISO 8601 (empty if it names no day)"),
         Column("title", "string", "Title as printed", nullable=False),
         Column("report_by", "string", "Author of the report", enum=REPORT_BY),
         Column("requested_action", "string", "What the closing section asks the body to do",

@@ -1,13 +1,13 @@
-"""Controlled vocabularies: action categories and governing bodies, with zh and en names.
+"""Controlled vocabularies: action categories, with zh and en names (bodies: ``schemas.bodies``).
 
 New categories are added here with both names, never as ad hoc strings in extractors.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
+
+from schemas.bodies import fold
 
 
 @dataclass(frozen=True)
@@ -30,49 +30,13 @@ CATEGORIES: tuple[Term, ...] = (
     Term("results", ("结果",), ("Results",)),
 )
 
-BODIES: tuple[Term, ...] = (
-    Term("WHA", ("世界卫生大会",), ("World Health Assembly", "Health Assembly")),
-    Term("EB", ("执行委员会",), ("Executive Board",)),
-    Term(
-        "PBAC",
-        ("执行委员会规划、预算和行政委员会", "规划、预算和行政委员会"),
-        (
-            "Programme, Budget and Administration Committee of the Executive Board",
-            "Programme, Budget and Administration Committee",
-        ),
-    ),
-)
-
 CATEGORY_KEYS: tuple[str, ...] = tuple(t.key for t in CATEGORIES)
-BODY_KEYS: tuple[str, ...] = tuple(t.key for t in BODIES)
-
-
-def _fold(text: str) -> str:
-    """Compare names the way a reader would: width, case and spacing do not matter."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def category_key(printed: str) -> str | None:
     """The vocabulary key of a category as printed, or None if it is not in the vocabulary."""
-    folded = _fold(printed)
+    folded = fold(printed)
     for term in CATEGORIES:
-        if any(_fold(name) == folded for name in term.names):
+        if any(fold(name) == folded for name in term.names):
             return term.key
     return None
-
-
-def body_key(printed: str) -> str | None:
-    """The body key (WHA/EB/PBAC) named by a header line, or None.
-
-    The longest name wins, so the PBAC ("执行委员会规划、预算和行政委员会") is not read as
-    the Executive Board it belongs to.
-    """
-    folded = _fold(printed)
-    best: tuple[int, str] | None = None
-    for term in BODIES:
-        for name in term.names:
-            n = _fold(name)
-            if n in folded and (best is None or len(n) > best[0]):
-                best = (len(n), term.key)
-    return best[1] if best else None

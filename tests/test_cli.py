@@ -158,3 +158,44 @@ def test_extract_bad_input(tmp_path: Path, bad_inputs, kind: str) -> None:
     [line] = result.stderr.strip().splitlines()
     assert line.startswith(f"gbdocs: error: {path}: ") and reason in line
     assert not (tmp_path / "out").exists()
+
+
+# A bug of ours, injected into a real extraction: the sample itself is a valid file.
+_INJECT = """
+import sys
+import extractors.layout as layout
+import pipeline.extraction as extraction
+real_read_page = layout.read_page
+def read_page(page, number, before=()):
+    if number == 2 and sys.argv[1] == "page":
+        raise ValueError("injected page bug")
+    return real_read_page(page, number, before)
+def extract_figures(model):
+    raise ZeroDivisionError("injected extractor bug")
+layout.read_page = read_page
+if sys.argv[1] == "extractor":
+    extraction.extract_figures = extract_figures
+from pipeline.cli import cli
+cli(sys.argv[2:], prog_name="gbdocs")
+"""
+
+
+@pytest.mark.parametrize(("where", "said"), [
+    ("page", "internal error in gbdocs on page 2 (ValueError: injected page bug)"),
+    ("extractor", "internal error in gbdocs (ZeroDivisionError: injected extractor bug)"),
+])
+def test_a_bug_of_ours_is_an_internal_error_never_a_damaged_file(tmp_path: Path, where: str, said: str) -> None:
+    sample = SAMPLES_DIR / "A77_28.en.pdf"
+    base = [sys.executable, "-c", _INJECT, where]
+    result = subprocess.run([*base, "extract", str(sample), "--out", str(tmp_path / "out")],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 3
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"gbdocs: internal error: {sample}: {said}")
+    assert "damaged" not in line and "not a fault of the file" in line and "--debug" in line
+    assert not (tmp_path / "out").exists()
+    debug = subprocess.run([*base, "--debug", "extract", str(sample), "--out", str(tmp_path / "out")],
+                           capture_output=True, text=True, timeout=300)
+    assert debug.returncode == 3 and "Traceback (most recent call last)" in debug.stderr
+    last = debug.stderr.strip().splitlines()[-1]
+    assert ("injected page bug" if where == "page" else "injected extractor bug") in last

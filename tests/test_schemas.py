@@ -11,7 +11,7 @@ from harness import ROOT
 from schemas import TABLES, body_key, category_key, table_schema
 
 DESIGN_COLUMNS = {
-    "documents": "body session agenda_item date title report_by requested_action pages source_file sha256",
+    "documents": "body session session_name agenda_item date title report_by requested_action pages source_file sha256",
     "paragraphs": "number section page text",
     "actions": "action_id category category_key action due_date due_date_text status expected_completion "
                "expected_completion_text source page_start page_end",
