@@ -8,7 +8,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint samples corpus-deps corpus corpus-ci corpus-check bench clean
+.PHONY: run test lint samples corpus-deps corpus corpus-ci corpus-check real bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("gbdocs needs Python >= 3.11, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -61,6 +61,12 @@ corpus-ci: $(CORPUS_STAMP)
 
 corpus-check: $(STAMP)
 	$(BIN)/python tests/corpus_check.py $(CORPUS) --misses $(CORPUS)/misses.txt
+
+# Real UN documents against their hand-checked documents lines (samples/real/expected/);
+# REAL=../shared/real runs the whole corpus of 58.
+REAL ?= samples/real
+real: $(STAMP)
+	$(BIN)/python tests/real_check.py $(REAL)
 
 # Speed and memory against pdftotext and bare pdfplumber (a few minutes; see benchmarks/).
 bench: $(STAMP)

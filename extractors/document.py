@@ -16,12 +16,12 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from extractors.dates import find_dates
 from extractors.layout import Page, TextLine
-from extractors.references import find_symbol, normalise_symbol
+from extractors.references import find_references, find_symbol, normalise_symbol
 from extractors.script import (
     PAGE_NUMBER,
     Vocabulary,
@@ -275,6 +275,10 @@ def _header_fields(lines: list[TextLine]) -> set[int]:
     fields: set[int] = set()
     for block in column_blocks(lines):
         joined = " ".join(ln.text.strip() for ln in block)
+        for i in range(len(block)):  # an organ's name set over several lines (CONSEIL / ECONOMIQUE / ET SOCIAL)
+            for j in range(i + 2, min(i + 5, len(block)) + 1):
+                if is_organ(" ".join(ln.text.strip() for ln in block[i:j])):
+                    fields |= {id(ln) for ln in block[i:j]}
         if body_key(joined):
             names = [fold(n) for b in BODIES for n in b.names if fold(n) in fold(joined)]
             fields |= {id(ln) for ln in block if any(fold(ln.text) in n for n in names)}
@@ -300,16 +304,41 @@ def _sessional(text: str) -> bool:
 HEADING_NUMBER = re.compile(r"^(?:[IVX]+|[A-Z]|\d{1,3})[.．]\s")
 
 
+def _plain_header(
+    page1: list[TextLine], fields: set[int], opening: int
+) -> tuple[list[TextLine], list[TextLine], TextLine | None, int]:
+    """Header and title of a page 1 that sets its title in body type: a resolution headed by
+    its own symbol ("WHA66.10 Follow-up to ..."), or a typescript whose title is the first
+    line after the session and agenda lines. Nothing is found on a page that shows neither."""
+    head = page1[0]
+    own = next((r for r in find_references(head.text) if r.start == 0), None)
+    if own is not None and head.text[own.end:].strip():
+        last = 0
+        while last + 1 < len(page1) and page1[last + 1].bold == head.bold and head.bold \
+                and page1[last + 1].top - page1[last].top < 2.2 * page1[last].size:
+            last += 1
+        title = [replace(head, text=head.text[own.end:].strip()), *page1[1 : last + 1]]
+        return [replace(head, text=own.ref_text)], title, None, last + 1
+    if opening == 0 or opening >= len(page1) or id(page1[opening]) in fields:
+        return [], [], None, 0
+    last = opening
+    while last + 1 < len(page1) and not NUMBERED.match(page1[last + 1].text) \
+            and page1[last + 1].top - page1[last].top < 2.5 * page1[last].size:
+        last += 1
+    return page1[:opening], page1[opening : last + 1], None, last + 1
+
+
 def _header(
     page1: list[TextLine], body_size: float, height: float
 ) -> tuple[list[TextLine], list[TextLine], TextLine | None, int]:
     """Split page 1's opening into header block, title and report-by line.
 
-    The title starts at the first line in type larger than the body that is not a header
-    field (WHO prints body, session and symbol above the title in body type; the United
-    Nations a masthead in larger type, recognised by what it says). It runs on through the
-    title block: bold or larger lines that follow closely, up to a numbered heading. The
-    header block is everything above it; the report-by line is the next line, if short.
+    The title starts at the first line in type larger than the body and the header that is
+    not a header field (WHO prints body, session and symbol above the title in body type;
+    the United Nations a masthead in larger type, recognised by what it says). It runs on
+    through the title block: lines in title type (bold if the title is) that follow closely,
+    subtitles included, up to a numbered heading. The header block is everything above it;
+    the report-by line is the next line, if short.
     Returns the index of the first body line too.
     """
     if not page1:
@@ -319,25 +348,30 @@ def _header(
     fields = _header_fields(upper)
     larger = body_size * 1.05
     # The title follows the session and agenda lines where the header prints them: what
-    # stands above them is masthead, whatever its type.
-    # Only the opening counts: the scan stops at the first line of running text.
-    opening = 0
+    # stands above them is masthead, whatever its type. Only the opening counts: the scan
+    # stops at the first numbered paragraph or line of running text. Those lines are set in
+    # header type, near the body's (a title may name a session's dates in title type).
+    opening, header_type = 0, None
     for i, ln in enumerate(page1):
         if id(ln) not in in_upper or NUMBERED.match(ln.text):
             break
-        if ln.size <= larger and _sessional(ln.text):
-            opening = i + 1
-        elif ln.size <= larger and not ln.bold and id(ln) not in fields:
+        if (abs(ln.size - header_type) <= 0.6 if header_type else ln.size <= body_size * 1.25) \
+                and _sessional(ln.text):
+            opening, header_type = i + 1, header_type or ln.size
+        elif ln.size <= larger and not ln.bold and id(ln) not in fields and len(ln.text) > 60:
             break
+    # Title type is larger than both body and header type (a bold agenda subject line in
+    # header type is not the title).
+    title_type = max(body_size, header_type or body_size) * 1.05
     first = next((i for i, ln in enumerate(page1) if i >= opening and id(ln) in in_upper and id(ln) not in fields
-                  and ln.size > larger and not HEADING_NUMBER.match(ln.text)), None)
+                  and ln.size > title_type and not HEADING_NUMBER.match(ln.text)), None)
     if first is None:
-        return [], [], None, 0
+        return _plain_header(page1, fields, opening)
     last = first
     while last + 1 < len(page1):
         prev, ln = page1[last], page1[last + 1]
-        if (ln.top - prev.top >= 2.2 * prev.size or HEADING_NUMBER.match(ln.text)
-                or not (ln.bold or ln.size > larger) or NUMBERED.match(ln.text)):
+        if (ln.top - prev.top >= 2.2 * prev.size or HEADING_NUMBER.match(ln.text) or NUMBERED.match(ln.text)
+                or ln.size <= title_type or (page1[first].bold and not ln.bold)):
             break
         last += 1
     header, title = page1[:first], page1[first : last + 1]

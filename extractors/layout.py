@@ -761,10 +761,13 @@ def _line_inside(line: TextLine, box: BBox) -> bool:
 
 
 def _boxes(page: pdfplumber.page.Page, tables: list[Table]) -> list[BBox]:
+    """Framed boxes (a figure, a text box) whose text is not body text. A rectangle under half
+    the page or more is a background or a page frame, not a box."""
     boxes: list[BBox] = []
+    half = float(page.width) * float(page.height) / 2
     for r in page.rects:
         box = (r["x0"], r["top"], r["x1"], r["bottom"])
-        if r["width"] < 20 or r["height"] < 20:
+        if r["width"] < 20 or r["height"] < 20 or r["width"] * r["height"] >= half:
             continue
         if any(_inside(r, t.bbox, slack=2) for t in tables):
             continue

@@ -59,6 +59,13 @@ def _session_line(lines: list[str]) -> str | None:
     return None
 
 
+def _title(model: DocumentModel) -> str | None:
+    """The title block's lines joined, without the asterisks that call its footnotes."""
+    if not model.title:
+        return None
+    return model.join_texts([ln.text.rstrip().rstrip("*").rstrip() for ln in model.title])
+
+
 def _body(model: DocumentModel, header: str) -> str | None:
     """The body the header names; where it names none, the body whose symbol grammar the
     document's own symbol follows (JIU/NOTE/2022/1 is a JIU document)."""
@@ -79,7 +86,7 @@ def extract_document(model: DocumentModel, info: PdfInfo) -> DocumentRecord:
         session_name=session_line,
         agenda_item=(agenda.group(1) or agenda.group(2)) if agenda else None,
         date=parse_date(header) if header else None,
-        title=model.join(model.title) if model.title else None,
+        title=_title(model),
         report_by=_report_by(model.report_by.text if model.report_by else None),
         requested_action=_requested_action(model),
         pages=info.pages,

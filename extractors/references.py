@@ -19,9 +19,12 @@ _BOUNDARY_BEFORE = r"(?<![A-Za-z0-9/_.\-])"
 _BOUNDARY_AFTER = r"(?![A-Za-z0-9/])"
 _WHO_SUFFIX = r"(?:\s?(?:Add|Rev|Corr)\.?\s?\d+)*"
 
-# Every body's symbol forms from the registry, as (kind, who_style, pattern).
+# Every body's symbol forms from the registry, as (kind, who_style, pattern); the symbol is the
+# pattern's group "symbol" (a form may need words before it: "resolution 49/233 A").
 FORMS: tuple[tuple[str, bool, re.Pattern[str]], ...] = tuple(
-    (form.kind, form.who_style, re.compile(_BOUNDARY_BEFORE + "(?:" + form.pattern + ")" + _BOUNDARY_AFTER))
+    (form.kind, form.who_style,
+     re.compile(_BOUNDARY_BEFORE + (f"(?:{form.after})" if form.after else "") + "(?P<symbol>" + form.pattern + ")"
+                + _BOUNDARY_AFTER, re.IGNORECASE if form.after else 0))
     for body in BODIES for form in body.symbols
 )
 # A symbol printed without its body, recognised only where the text says it is a document.
@@ -97,7 +100,8 @@ def find_references(text: str) -> list[FoundReference]:
         taken.append((m.start(), end))
     # Every body's forms compete; the longest match wins (EB152/2023/REC/2 over EB152/20...).
     candidates = sorted(
-        ((m.start(), m.end(), kind, who) for kind, who, pattern in FORMS for m in pattern.finditer(text)),
+        ((m.start("symbol"), m.end("symbol"), kind, who) for kind, who, pattern in FORMS
+         for m in pattern.finditer(text)),
         key=lambda c: (-(c[1] - c[0]), c[0]),
     )
     for start, end, kind, who in candidates:
@@ -114,6 +118,12 @@ def find_references(text: str) -> list[FoundReference]:
 
 
 def find_symbol(text: str) -> str | None:
-    """The first document symbol in ``text`` (normalised), e.g. the one in a header block."""
-    documents = [r for r in find_references(text) if r.kind == "document"]
-    return documents[0].ref if documents else None
+    """The first document symbol in ``text`` (normalised), e.g. the one in a header block; a
+    text that is one resolution or decision symbol and nothing else is that one (WHA66.10)."""
+    found = [r for r in find_references(text) if r.kind != "url"]
+    documents = [r for r in found if r.kind == "document"]
+    if documents:
+        return documents[0].ref
+    if len(found) == 1 and found[0].ref_text == text.strip():
+        return found[0].ref
+    return None

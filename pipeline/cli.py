@@ -40,8 +40,9 @@ def _progress(items: list[Path], quiet: bool, label: str):
 @click.version_option(__version__, prog_name="gbdocs")
 @click.option("--debug", is_flag=True, help="On an internal error, print the traceback (for a bug report).")
 def cli(debug: bool) -> None:
-    """gbdocs turns WHO governing-body documents (World Health Assembly, Executive Board,
-    PBAC reports; Chinese and English PDFs) into validated tables.
+    """gbdocs turns governing-body documents into validated tables: WHO's (World Health
+    Assembly, Executive Board, PBAC; Chinese and English PDFs) and those of the United Nations
+    system (General Assembly, UNICEF, UNDP/UNFPA/UNOPS and UN-Women Executive Boards, JIU).
 
     \b
     Examples:

@@ -32,6 +32,9 @@ class SymbolForm:
     kind: str  # document | decision | resolution (the ``references.kind`` it yields)
     pattern: str
     who_style: bool = False  # suffixes written "Add.1" after a space, normalised as such
+    # what must stand right before it for it to be a symbol at all: "resolution 49/233 A" is a
+    # General Assembly resolution, a bare 49/233 is not (empty: recognised anywhere)
+    after: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,10 @@ BODIES: tuple[Body, ...] = (
         (
             SymbolForm("document", r"A/(?:C\.\d/|ES-\d+/|S-\d+/|HRC/|AC\.\d+/)?\d{2}/(?:L\.|INF/)?\d+" + _UN_SUFFIX),
             SymbolForm("resolution", r"A/RES/\d{2}/\d+" + _UN_PARTS),
+            SymbolForm("resolution", r"\d{2}/\d{1,3}(?: [A-Z](?![a-z]))?",
+                       after=r"(?:General Assembly )?resolutions? "),
+            SymbolForm("decision", r"\d{2}/\d{3}(?: [A-Z](?![a-z]))?",
+                       after=r"(?:General Assembly )?decisions? "),
         ),
     ),
     Body(
@@ -134,8 +141,11 @@ ORGANS: tuple[str, ...] = (
 
 
 def fold(text: str) -> str:
-    """Compare names the way a reader would: width, case, apostrophes and spacing do not matter."""
-    text = unicodedata.normalize("NFKC", text).casefold().replace("’", "'")
+    """Compare names the way a reader would: width, case, accents, apostrophes and spacing do
+    not matter (ECONOMIQUE is économique)."""
+    text = unicodedata.normalize("NFKD", text)
+    text = unicodedata.normalize("NFKC", "".join(ch for ch in text if not unicodedata.combining(ch)))
+    text = text.casefold().replace("’", "'")
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -156,22 +166,24 @@ def body_key(printed: str) -> str | None:
 
 
 def body_of_symbol(symbol: str) -> str | None:
-    """The body whose document grammar ``symbol`` follows (JIU/NOTE/2022/1 -> JIU), or None."""
+    """The body whose symbol grammar ``symbol`` follows (JIU/NOTE/2022/1 -> JIU, WHA66.10 -> WHA)."""
     for body in BODIES:
         for form in body.symbols:
-            if form.kind == "document" and re.fullmatch(form.pattern, symbol):
+            if not form.after and re.fullmatch(form.pattern, symbol):
                 return body.key
     return None
 
 
 def is_organ(line: str) -> bool:
     """A masthead line naming a principal organ ("Economic and Social Council")."""
-    folded = fold(line)
-    return any(fold(name) == folded for name in ORGANS)
+    # a letter-spaced masthead (N A T I O N S  U N I E S) is the same name
+    folded = fold(line).replace(" ", "")
+    return any(fold(name).replace(" ", "") == folded for name in ORGANS)
 
 
 def document_symbol_regex() -> str:
-    """One regular expression for a document symbol of any registered body, anchored (the
-    suites' ``documents.symbol`` and ``progress.report_symbol`` checks are this string)."""
-    forms = [form.pattern for body in BODIES for form in body.symbols if form.kind == "document"]
+    """One regular expression for the symbol of any registered body's documents, resolutions and
+    decisions, anchored (a resolution printed on its own is a document too: WHA66.10). The
+    suites' ``documents.symbol`` and ``progress.report_symbol`` checks are this string."""
+    forms = [form.pattern for body in BODIES for form in body.symbols if not form.after]
     return "^(?:" + "|".join(forms) + ")$"

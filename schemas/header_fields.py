@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-DISTRIBUTION = re.compile(r"^(?:Distr\.?\s*:?|Dis\s?cr\.?|分发\s*[:：]?)\s*(?:General|Limited|Restricted|GENERALE|"
-                          r"GÉNÉRALE|LIMITEE|LIMITÉE|普遍|有限)?\.?$", re.IGNORECASE)
+DISTRIBUTION = re.compile(r"^(?:(?:Distr\.?\s*:?|Dis\s?cr\.?|分发\s*[:：]?)\s*)?(?:General|Limited|Restricted|GENERALE|"
+                          r"GÉNÉRALE|LIMITEE|LIMITÉE|普遍|有限)\.?$|^(?:Distr\.?\s*:?|Dis\s?cr\.?)$", re.IGNORECASE)
 ORIGINAL = re.compile(r"^(?:Original\s*:\s*\w+|ORIGINAL\s*:\s*\w+|原文\s*[:：]\s*\S+|FRANÇAIS|ENGLISH|ESPAÑOL)$",
                       re.IGNORECASE)
 PURPOSE = re.compile(r"^For (?:decision|information|action|discussion|review)$", re.IGNORECASE)
@@ -34,7 +34,7 @@ AGENDA = re.compile(
     r"((?:[0-9][0-9.]*[0-9]|[0-9])(?:\s*\([a-z]\))?)"
     r"|^Items?\s+([0-9][0-9.]*(?:\s*\([a-z]\))?(?:(?:,\s*|\s+and\s+)[0-9][0-9.]*(?:\s*\([a-z]\))?)*)\s+of\s+the\s+"
     r"(?:provisional|preliminary|revised provisional)\s+(?:agenda|list))",
-    re.IGNORECASE,
+    re.IGNORECASE | re.MULTILINE,
 )
 # A session's dates and place: "27 to 31 January 2025, New York", "4–7 February 2025".
 SESSION_DATES = re.compile(

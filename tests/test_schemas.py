@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import ast
+import json
+import re
 from pathlib import Path
 
 import pytest
 
 from harness import ROOT
 from schemas import TABLES, body_key, category_key, table_schema
+from schemas.bodies import body_of_symbol, document_symbol_regex
 
 DESIGN_COLUMNS = {
     "documents": "body session session_name agenda_item date title report_by requested_action pages source_file sha256",
@@ -45,6 +48,37 @@ def test_body_vocabulary_prefers_the_longest_name() -> None:
     assert body_key("执行委员会 第154届会议") == "EB"
     assert body_key("执行委员会规划、预算和行政委员会") == "PBAC"
     assert body_key("PROGRAMME, BUDGET AND ADMINISTRATION COMMITTEE OF THE EXECUTIVE BOARD") == "PBAC"
+    # a United Nations board is not WHO's Executive Board, whatever the apostrophe or line breaks
+    assert body_key("United Nations Children’s Fund Executive Board") == "UNICEF-EB"
+    assert body_key("Executive Board of the United Nations Development Programme, the United Nations "
+                    "Population Fund and the United Nations Office for Project Services") == "UNDP-EB"
+    assert body_key("Executive Board of the United Nations Entity for Gender Equality and the "
+                    "Empowerment of Women") == "UNW-EB"
+    assert body_key("General Assembly") == "GA"
+    assert body_key("Economic and Social Council") is None  # an organ, not a body
+
+
+@pytest.mark.parametrize(("symbol", "body"), [
+    ("A77/28 Add.1", "WHA"), ("EB154/33 Add.3 Rev.1", "EB"), ("EBPBAC25/3", "PBAC"), ("WHA66.10", "WHA"),
+    ("A/79/352", "GA"), ("A/C.5/78/34", "GA"), ("A/80/6 (Sect. 4)", "GA"),
+    ("E/ICEF/2025/AB/L.3/Add.1", "UNICEF-EB"), ("E/ICEF/672 (Deuxième partie)", "UNICEF-EB"),
+    ("DP/FPA/2025/2", "UNDP-EB"), ("DP-FPA/2025/1", "UNDP-EB"), ("DP/FPA/2025/4 (Part I/Add.1)", "UNDP-EB"),
+    ("DP/2025/14/Corr.1", "UNDP-EB"), ("UNW/2025/3", "UNW-EB"), ("JIU/REP/2025/2", "JIU"),
+    ("JIU/NOTE/2022/1/Rev.1", "JIU"),
+])
+def test_symbol_grammars_of_the_body_registry(symbol: str, body: str) -> None:
+    assert body_of_symbol(symbol) == body
+    assert re.fullmatch(document_symbol_regex(), symbol)
+
+
+def test_the_suites_check_symbols_with_the_registry_grammar() -> None:
+    for suite, column in (("documents", "symbol"), ("progress", "report_symbol")):
+        spec = json.loads((ROOT / "expectations" / f"{suite}.json").read_text(encoding="utf-8"))
+        [regex] = [e["kwargs"]["regex"] for e in spec["expectations"]
+                   if e["kwargs"].get("column") == column and "regex" in e["kwargs"]]
+        assert regex == document_symbol_regex(), f"expectations/{suite}.json: regenerate the {column} regex"
+    for token in ("A/80/6", "WHA66.10", "25-00083"):
+        assert bool(re.fullmatch(document_symbol_regex(), token)) == (token != "25-00083")
 
 
 def _imports(package: str) -> set[str]:
