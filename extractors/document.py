@@ -37,6 +37,7 @@ from schemas.header_fields import (
     AGENDA,
     COMMITTEE,
     DISTRIBUTION,
+    JOB_NUMBER,
     ORIGINAL,
     PURPOSE,
     SESSION,
@@ -126,8 +127,9 @@ def _norm(text: str) -> str:
 
 
 def _running_lines(pages: list[Page], symbol: str | None) -> set[int]:
-    """ids of lines that are running heads/feet: the symbol, a page number, or a line that
-    recurs in the top or bottom band of most pages."""
+    """ids of lines that are running heads/feet: the symbol, a page number, a print shop's job
+    number or barcode (24-22529 (E) 231224, *2422529*), or a line that recurs in the top or
+    bottom band of most pages."""
     bands: dict[int, list[TextLine]] = {}
     for page in pages:
         lines = list(page.lines)
@@ -146,6 +148,7 @@ def _running_lines(pages: list[Page], symbol: str | None) -> set[int]:
             if (
                 (number and int(number.group(1)) == page.number)
                 or (symbol_norm and _norm(text) == symbol_norm)
+                or JOB_NUMBER.match(text)
                 or (len(pages) > 2 and counts[_norm(text)] >= many and len(text) < 80 and not number)
             ):
                 running.add(id(ln))

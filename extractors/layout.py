@@ -122,7 +122,32 @@ def _rows(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
                 break
         else:
             rows.append({"top": c["top"], "bottom": c["bottom"], "size": c["size"], "chars": [c]})
-    return [r["chars"] for r in sorted(rows, key=lambda r: r["top"])]
+    return _join_raised_marks([r["chars"] for r in sorted(rows, key=lambda r: r["top"])])
+
+
+def _mark_only(row: list[dict[str, Any]]) -> bool:
+    visible = [c for c in row if c["text"].strip()]
+    return 0 < len(visible) <= 3 and all(c["text"].isdigit() or c["text"] == "*" for c in visible)
+
+
+def _join_raised_marks(rows: list[list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+    """A note call raised high in nearly full-size type (Word: 10.5 pt over 11 pt, raised by
+    two thirds of its height) forms a row of its own: it belongs to the row it overhangs,
+    beside whose characters it stands."""
+    out: list[list[dict[str, Any]]] = []
+    for i, row in enumerate(rows):
+        if _mark_only(row) and i + 1 < len(rows):
+            below = rows[i + 1]
+            top, bottom = min(c["top"] for c in row), max(c["bottom"] for c in row)
+            b_top, b_bottom = min(c["top"] for c in below), max(c["bottom"] for c in below)
+            size = max(c["size"] for c in below)
+            near = any(abs(c["x0"] - o["x1"]) < 0.5 * size or abs(o["x0"] - c["x1"]) < 0.5 * size
+                       for c in row for o in below if o["text"].strip())
+            if top < b_top and b_top < bottom < b_bottom and near:
+                rows[i + 1] = sorted(below + row, key=lambda c: c["x0"])
+                continue
+        out.append(row)
+    return out
 
 
 def _segments(row: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
@@ -164,7 +189,9 @@ def _line(chars: list[dict[str, Any]], page: int) -> TextLine | None:
     baseline = median(c["bottom"] for c in mains)
 
     def raised(c: dict[str, Any]) -> bool:
-        return c["size"] < SUPERSCRIPT_SIZE * main_size and c["bottom"] < baseline - 0.2 * main_size
+        high = c["bottom"] < baseline - 0.2 * main_size
+        return high and (c["size"] < SUPERSCRIPT_SIZE * main_size
+                         or (c["bottom"] < baseline - 0.4 * main_size and (c["text"].isdigit() or c["text"] == "*")))
 
     # A justified CJK line spreads its characters apart: what that adds to every gap is no space
     spread = [b["x0"] - a["x1"] for a, b in itertools.pairwise(mains) if is_cjk(a["text"]) and is_cjk(b["text"])]
