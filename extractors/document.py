@@ -304,6 +304,8 @@ def _sessional(text: str) -> bool:
     return bool(SESSION.match(text) or AGENDA.search(text) or SESSION_DATES.match(text) or COMMITTEE.match(text))
 
 
+# "Report by the Director-General", 总干事的报告: who reports, printed under a title.
+REPORT_BY_LINE = re.compile(r"^(?:Report|Note) (?:by|of) the |的报告$|的说明$")
 HEADING_NUMBER = re.compile(r"^(?:[IVX]+|[A-Z]|\d{1,3})[.．]\s")
 
 
@@ -322,13 +324,18 @@ def _plain_header(
             last += 1
         title = [replace(head, text=head.text[own.end:].strip()), *page1[1 : last + 1]]
         return [replace(head, text=own.ref_text)], title, None, last + 1
-    if opening == 0 or opening >= len(page1) or id(page1[opening]) in fields:
+    first = next((i for i in range(opening, len(page1)) if id(page1[i]) not in fields), None) if opening else None
+    if first is None or NUMBERED.match(page1[first].text):
         return [], [], None, 0
-    last = opening
+    last = first
     while last + 1 < len(page1) and not NUMBERED.match(page1[last + 1].text) \
+            and page1[last + 1].bold == page1[first].bold \
             and page1[last + 1].top - page1[last].top < 2.5 * page1[last].size:
         last += 1
-    return page1[:opening], page1[opening : last + 1], None, last + 1
+    after, report_by = last + 1, None
+    if after < len(page1) and REPORT_BY_LINE.search(page1[after].text) and len(page1[after].text) < 60:
+        report_by, after = page1[after], after + 1
+    return page1[:first], page1[first : last + 1], report_by, after
 
 
 def _header(

@@ -94,3 +94,21 @@ def test_footnote_markers_point_to_their_notes() -> None:
         "See document EB154/4.",
     )
     assert paragraphs["9(a)"].footnotes == ("Document 154/34 Add.2.",)
+
+
+@pytest.mark.parametrize("stem", SAMPLE_STEMS)
+def test_a_title_set_in_body_type_is_still_found_after_the_header_fields(stem: str) -> None:
+    """Some producers set the title in the body's size (bold): read page 1 of a sample as if its
+    body were as large as its title; the header fields still end where the title begins."""
+    from extractors.document import _header
+
+    with open_pdf(SAMPLES_DIR / f"{stem}.pdf") as pdf:
+        pages = read_pages(pdf)
+    lines = list(pages[0].lines)
+    title_size = max(ln.size for ln in lines)
+    header, title, report_by, _ = _header(lines, title_size, pages[0].height)
+    expected = load_expected(stem)["documents"].iloc[0]
+    assert " ".join(ln.text for ln in title) == expected["title"]
+    assert any(expected["symbol"] in ln.text for ln in header)
+    assert report_by is not None and report_by.text in ("Report by the Director-General", "总干事的报告",
+                                                        "Report by the Secretariat", "秘书处的报告")
