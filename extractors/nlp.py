@@ -112,7 +112,8 @@ EN_MULT = {"LOWER": {"IN": list(MULTIPLIERS_EN)}}
 EN_RANGE = {"LOWER": {"IN": ["to", "-", "–"]}}
 EN_PATTERNS: dict[str, list[list[dict[str, object]]]] = {
     "percent": [[EN_NUM, {"TEXT": "%"}], [{"TEXT": {"REGEX": r"^\d+(\.\d+)?%$"}}],
-                [EN_NUM, {"LOWER": {"IN": ["percent", "per"]}}]],
+                # "per cent" (United Nations style) is printed whole
+                [EN_NUM, {"LOWER": "percent"}], [EN_NUM, {"LOWER": "per"}, {"LOWER": "cent"}]],
     # US$ 50 000 to US$ 60 000, US$ 25 to 30 million, US$ 25 million to US$ 30 million, US$ 25 million.
     # A multiplier on the first end only is no range (US$ 25 million to 30 country offices).
     "money": [[EN_CUR, EN_NUM, EN_GROUP, EN_RANGE, {**EN_CUR, "OP": "?"}, EN_NUM, EN_GROUP, {**EN_MULT, "OP": "?"}],

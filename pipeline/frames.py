@@ -11,11 +11,17 @@ import pandas as pd
 from schemas import Table
 
 
+def _blank_is_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
 def to_frame(table: Table, rows: Iterable[Any], keys: Mapping[str, str]) -> pd.DataFrame:
     """One DataFrame for ``table``: record fields by name, plus the document keys."""
     records = []
     for row in rows:
         data = asdict(row) if is_dataclass(row) else dict(row)
-        records.append({c: (keys[c] if c in keys else data.get(c)) for c in table.column_names})
+        # An empty text is no value: a CSV cannot tell "" from empty, so neither does the frame
+        # (validation sees what the exported file will hold).
+        records.append({c: (keys[c] if c in keys else _blank_is_none(data.get(c))) for c in table.column_names})
     frame = pd.DataFrame.from_records(records, columns=table.column_names)
     return frame.astype(table.pandas_dtypes())

@@ -162,8 +162,8 @@ FIGURES = Table(
         Column("page", "integer", "Page of the figure", nullable=False),
         Column("value", "number", "The number (percent as 84, not 0.84)", nullable=False),
         Column("unit", "string", "Kind of figure", nullable=False, enum=FIGURE_UNITS),
-        Column("measure", "string", "What is counted or measured, as printed (行动, actions, 美元)",
-               nullable=False),
+        Column("measure", "string", "What is counted or measured, as printed (行动, actions, 美元); empty "
+               "where the sentence does not say (the 31 per cent of ...)"),
         Column("qualifier", "string", "exact, more_than (20 多个), approx, or range (50 000 至 60 000)",
                nullable=False, enum=FIGURE_QUALIFIERS),
         Column("text", "string", "The figure as printed, number with its unit or classifier",
