@@ -275,7 +275,11 @@ def ingest(paths: tuple[Path, ...], out_dir: Path, db: Path | None, jobs: int | 
             elapsed = max(time.perf_counter() - started, 1e-6)
             bar.set_postfix(pages_per_s=f"{totals['pages'] / elapsed:.1f}", refresh=False)
             bar.update(1)
-        if result.status == "failed":
+        if result.status == "failed" and result.traceback:  # a bug of ours, not the file's fault
+            click.echo(f"gbdocs: internal error: {result.path}: {result.reason}", err=True)
+            if _debug():
+                click.echo(result.traceback, err=True)
+        elif result.status == "failed":
             click.echo(f"gbdocs: error: {result.path}: {result.reason}", err=True)
         elif result.status in ("invalid", "partial"):
             for line in result.failure_lines:

@@ -44,6 +44,7 @@ class TaskResult:
     report_text: str | None = None
     report_html: str | None = None
     failure_lines: list[str] = field(default_factory=list)
+    traceback: str | None = None  # of an internal error (a bug of ours), for --debug
 
 
 @dataclass
@@ -98,12 +99,10 @@ def process(path: str, sha: str, password: str | None = None) -> TaskResult:
         return TaskResult(path, sha, "failed", exc.reason, peak_rss_mb=_peak_rss_mb())
     except MemoryError:
         return TaskResult(path, sha, "failed", "ran out of memory (worker memory limit)", peak_rss_mb=_peak_rss_mb())
-    except InternalError as exc:  # a bug of ours must not break the batch, nor blame the file
-        return TaskResult(path, sha, "failed", exc.reason, peak_rss_mb=_peak_rss_mb())
-    except Exception as exc:
-        return TaskResult(path, sha, "failed", f"internal error in gbdocs ({exc.__class__.__name__}: {exc}); "
-                          "a bug in gbdocs, not a fault of the file: please report it with the file",
-                          peak_rss_mb=_peak_rss_mb())
+    except Exception as exc:  # a bug of ours must not break the batch, nor blame the file
+        internal = exc if isinstance(exc, InternalError) else InternalError(path, exc)
+        return TaskResult(path, sha, "failed", internal.reason, peak_rss_mb=_peak_rss_mb(),
+                          traceback=internal.traceback)
     from pipeline.export import gate
     from schemas import TABLES
 

@@ -199,3 +199,14 @@ def test_a_bug_of_ours_is_an_internal_error_never_a_damaged_file(tmp_path: Path,
     assert debug.returncode == 3 and "Traceback (most recent call last)" in debug.stderr
     last = debug.stderr.strip().splitlines()[-1]
     assert ("injected page bug" if where == "page" else "injected extractor bug") in last
+
+
+def test_ingest_reports_a_bug_of_ours_as_an_internal_error_with_the_traceback_under_debug(tmp_path: Path) -> None:
+    sample = SAMPLES_DIR / "A77_28.en.pdf"
+    base = [sys.executable, "-c", _INJECT, "extractor"]
+    result = subprocess.run([*base, "--debug", "ingest", str(sample), "--out", str(tmp_path / "out"), "--jobs", "1"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1  # the batch goes on; the document failed
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith(f"gbdocs: internal error: {sample}: internal error in gbdocs (ZeroDivisionError")
+    assert "Traceback (most recent call last)" in result.stderr and "damaged" not in result.stderr
