@@ -21,7 +21,8 @@ from typing import Any
 
 from extractors.dates import find_dates
 from extractors.layout import Page, TextLine
-from extractors.references import find_references, find_symbol, normalise_symbol
+from extractors.numerals import session_number
+from extractors.references import find_references, find_symbol
 from extractors.script import (
     PAGE_NUMBER,
     Vocabulary,
@@ -272,6 +273,15 @@ def _is_date_line(text: str) -> bool:
     return bool(found) and sum(f.end - f.start for f in found) >= len(text.strip(" ,.*")) - 2
 
 
+def _names_body(text: str) -> bool:
+    """A line that is a body's name, or its session ("SEVENTY-SEVENTH WORLD HEALTH ASSEMBLY");
+    a title that mentions a body ("... adopted by the Executive Board") is not."""
+    folded = fold(text)
+    if any(folded == fold(name) for body in BODIES for name in body.names):
+        return True
+    return body_key(text) is not None and session_number(text) is not None and len(text) < 80
+
+
 def _header_fields(lines: list[TextLine]) -> set[int]:
     """ids of the lines that say what a header block says: a symbol, the organ, the body, the
     distribution, the date, the original language, the session, its dates, the agenda item."""
@@ -289,8 +299,8 @@ def _header_fields(lines: list[TextLine]) -> set[int]:
         text = ln.text.strip().rstrip("*").strip()
         symbol = find_symbol(text)
         if (
-            (symbol and len(normalise_symbol(text)) <= len(symbol) + 2)
-            or is_organ(text) or (body_key(text) and len(text) < 80)
+            (symbol and len(text) <= len(symbol) + 2)
+            or is_organ(text) or _names_body(text)
             or DISTRIBUTION.match(text) or ORIGINAL.match(text) or PURPOSE.match(text)
             or _sessional(text)
             or _is_date_line(text)
@@ -301,12 +311,20 @@ def _header_fields(lines: list[TextLine]) -> set[int]:
 
 def _sessional(text: str) -> bool:
     text = text.strip().rstrip("*").strip()
-    return bool(SESSION.match(text) or AGENDA.search(text) or SESSION_DATES.match(text) or COMMITTEE.match(text))
+    return bool(SESSION.match(text) or AGENDA.match(text) or SESSION_DATES.match(text) or COMMITTEE.match(text))
 
 
 # "Report by the Director-General", 总干事的报告: who reports, printed under a title.
 REPORT_BY_LINE = re.compile(r"^(?:Report|Note) (?:by|of) the |的报告$|的说明$")
 HEADING_NUMBER = re.compile(r"^(?:[IVX]+|[A-Z]|\d{1,3})[.．]\s")
+
+
+def _report_by(page1: list[TextLine], at: int) -> tuple[TextLine | None, int]:
+    """The line under the title that says who reports ("Report by the Director-General"), and
+    where the body starts."""
+    if at < len(page1) and REPORT_BY_LINE.search(page1[at].text.strip()) and len(page1[at].text) < 80:
+        return page1[at], at + 1
+    return None, at
 
 
 def _plain_header(
@@ -329,12 +347,10 @@ def _plain_header(
         return [], [], None, 0
     last = first
     while last + 1 < len(page1) and not NUMBERED.match(page1[last + 1].text) \
-            and page1[last + 1].bold == page1[first].bold \
+            and page1[last + 1].bold == page1[first].bold and not REPORT_BY_LINE.search(page1[last + 1].text) \
             and page1[last + 1].top - page1[last].top < 2.5 * page1[last].size:
         last += 1
-    after, report_by = last + 1, None
-    if after < len(page1) and REPORT_BY_LINE.search(page1[after].text) and len(page1[after].text) < 60:
-        report_by, after = page1[after], after + 1
+    report_by, after = _report_by(page1, last + 1)
     return page1[:first], page1[first : last + 1], report_by, after
 
 
@@ -362,13 +378,14 @@ def _header(
     # stops at the first numbered paragraph or line of running text. Those lines are set in
     # header type, near the body's (a title may name a session's dates in title type).
     opening, header_type = 0, None
+    measure = max(ln.x1 for ln in page1) - min(ln.x0 for ln in page1)  # the width running text fills
     for i, ln in enumerate(page1):
         if id(ln) not in in_upper or NUMBERED.match(ln.text):
             break
         if (abs(ln.size - header_type) <= 0.6 if header_type else ln.size <= body_size * 1.25) \
                 and _sessional(ln.text):
             opening, header_type = i + 1, header_type or ln.size
-        elif ln.size <= larger and not ln.bold and id(ln) not in fields and len(ln.text) > 60:
+        elif ln.size <= larger and not ln.bold and id(ln) not in fields and ln.x1 - ln.x0 > 0.75 * measure:
             break
     # Title type is larger than both body and header type (a bold agenda subject line in
     # header type is not the title).
@@ -386,10 +403,7 @@ def _header(
         last += 1
     header, title = page1[:first], page1[first : last + 1]
     after = last + 1
-    report_by = None
-    if after < len(page1) and not NUMBERED.match(page1[after].text) and len(page1[after].text) < 60:
-        report_by = page1[after]
-        after += 1
+    report_by, after = _report_by(page1, after)
     return header, title, report_by, after
 
 

@@ -866,7 +866,7 @@ def read_text_pages(pdf: pdfplumber.PDF, path: Path | str) -> list[Page]:
     for number, page in listed:
         try:
             pages.append(read_page(page, number, pages[-1].tables if pages else ()))
-        except PdfError:
+        except (PdfError, MemoryError):
             raise
         except Exception as exc:
             if _pdfminer_reads(page):

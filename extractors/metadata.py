@@ -84,7 +84,7 @@ def extract_document(model: DocumentModel, info: PdfInfo) -> DocumentRecord:
                                            for block in column_blocks(model.header))),
         session=session_number(session_line) if session_line and not YEARLY_SESSION.search(session_line) else None,
         session_name=session_line,
-        agenda_item=(agenda.group(1) or agenda.group(2)) if agenda else None,
+        agenda_item=(agenda.group(1) or agenda.group(2) or agenda.group(3)) if agenda else None,
         date=parse_date(header) if header else None,
         title=_title(model),
         report_by=_report_by(model.report_by.text if model.report_by else None),

@@ -23,8 +23,8 @@ _WHO_SUFFIX = r"(?:\s?(?:Add|Rev|Corr)\.?\s?\d+)*"
 # pattern's group "symbol" (a form may need words before it: "resolution 49/233 A").
 FORMS: tuple[tuple[str, bool, re.Pattern[str]], ...] = tuple(
     (form.kind, form.who_style,
-     re.compile(_BOUNDARY_BEFORE + (f"(?:{form.after})" if form.after else "") + "(?P<symbol>" + form.pattern + ")"
-                + _BOUNDARY_AFTER, re.IGNORECASE if form.after else 0))
+     re.compile(_BOUNDARY_BEFORE + (f"(?i:{form.after})" if form.after else "") + "(?P<symbol>" + form.pattern + ")"
+                + _BOUNDARY_AFTER))
     for body in BODIES for form in body.symbols
 )
 # A symbol printed without its body, recognised only where the text says it is a document.

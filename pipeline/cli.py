@@ -78,7 +78,7 @@ def inspect(files: tuple[Path, ...], out_dir: Path, password: str | None, png: b
     from pipeline.inspect import inspect_pdf
 
     results: list[dict[str, object]] = []
-    failed = 0
+    failed = internal = 0
     for path in _progress(list(files), quiet, "inspect"):
         try:
             result = inspect_pdf(path, out_dir, password=password, png=png, resolution=resolution)
@@ -89,6 +89,7 @@ def inspect(files: tuple[Path, ...], out_dir: Path, password: str | None, png: b
             continue
         except InternalError as exc:
             failed += 1
+            internal += 1
             _internal(exc)
             results.append({"file": str(path), "error": exc.reason, "internal": True})
             continue
@@ -98,7 +99,7 @@ def inspect(files: tuple[Path, ...], out_dir: Path, password: str | None, png: b
     if as_json:
         click.echo(json.dumps({"documents": results, "failed": failed}, ensure_ascii=False, indent=2))
     if failed:
-        sys.exit(EXIT_FAILED)
+        sys.exit(EXIT_INTERNAL if internal else EXIT_FAILED)
 
 
 @cli.command()

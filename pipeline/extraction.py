@@ -83,26 +83,26 @@ def extract(path: Path | str, password: str | None = None, validate: bool = True
         actions = extract_actions(model)
         progress = extract_progress(model)
         figures = extract_figures(model)
+        t2 = time.perf_counter()
+        keys = {"doc_key": f"{document.symbol}:{document.language}", "symbol": document.symbol,
+                "language": document.language}
+        result = Extraction(
+            source=path,
+            documents=to_frame(TABLES["documents"], [document], keys),
+            paragraphs=to_frame(TABLES["paragraphs"], paragraphs, keys),
+            actions=to_frame(TABLES["actions"], actions, keys),
+            progress=to_frame(TABLES["progress"], progress, keys),
+            figures=to_frame(TABLES["figures"], figures, keys),
+            references=to_frame(TABLES["references"], references, keys),
+            seconds={"read": t1 - t0, "extract": t2 - t1},
+            strategies=_strategies(actions),
+            repaired=info.repaired,
+        )
+        if validate:
+            result.validation = validate_tables(result.tables())
+            result.seconds["validate"] = result.validation.seconds
     except (PdfError, MemoryError):
         raise
     except Exception as exc:  # the file was read; what failed is gbdocs
         raise InternalError(path, exc) from exc
-    t2 = time.perf_counter()
-    keys = {"doc_key": f"{document.symbol}:{document.language}", "symbol": document.symbol,
-            "language": document.language}
-    result = Extraction(
-        source=path,
-        documents=to_frame(TABLES["documents"], [document], keys),
-        paragraphs=to_frame(TABLES["paragraphs"], paragraphs, keys),
-        actions=to_frame(TABLES["actions"], actions, keys),
-        progress=to_frame(TABLES["progress"], progress, keys),
-        figures=to_frame(TABLES["figures"], figures, keys),
-        references=to_frame(TABLES["references"], references, keys),
-        seconds={"read": t1 - t0, "extract": t2 - t1},
-        strategies=_strategies(actions),
-        repaired=info.repaired,
-    )
-    if validate:
-        result.validation = validate_tables(result.tables())
-        result.seconds["validate"] = result.validation.seconds
     return result

@@ -28,12 +28,15 @@ SESSION = re.compile(
 # A committee of the body ("Fifth Committee"), printed between session and agenda item.
 COMMITTEE = re.compile(r"^(?:First|Second|Third|Fourth|Fifth|Sixth|Main|General|Standing) Committee$")
 # "Item 11 of the provisional agenda*", "Items 137 and 138 of the preliminary list*",
-# "Agenda item 5", "Provisional agenda item 15.3", 临时议程项目15.3. The number as printed is group 1 or 2.
+# "Agenda item 5", "Provisional agenda item 15.3", 临时议程项目15.3, "Point 4 de l'ordre du jour".
+# The number as printed is group 1, 2 or 3. A header line starts with it (``match``); prose may
+# mention an agenda item anywhere.
 AGENDA = re.compile(
-    r"(?:(?:临时议程项目|议程项目|Provisional agenda item|Agenda item|Point\s+\S+\s+de l'ordre du jour)\s*"
+    r"(?:(?:临时议程项目|议程项目|Provisional agenda item|Agenda item)\s*"
     r"((?:[0-9][0-9.]*[0-9]|[0-9])(?:\s*\([a-z]\))?)"
     r"|^Items?\s+([0-9][0-9.]*(?:\s*\([a-z]\))?(?:(?:,\s*|\s+and\s+)[0-9][0-9.]*(?:\s*\([a-z]\))?)*)\s+of\s+the\s+"
-    r"(?:provisional|preliminary|revised provisional)\s+(?:agenda|list))",
+    r"(?:provisional|preliminary|revised provisional)\s+(?:agenda|list)"
+    r"|^Point\s+([0-9][0-9.]*)\s+de\s+l['’]ordre\s+du\s+jour)",
     re.IGNORECASE | re.MULTILINE,
 )
 # A session's dates and place: "27 to 31 January 2025, New York", "4–7 February 2025".
