@@ -67,9 +67,10 @@ def _title(model: DocumentModel) -> str | None:
 
 
 def _body(model: DocumentModel, header: str) -> str | None:
-    """The body the header names; where it names none, the body whose symbol grammar the
-    document's own symbol follows (JIU/NOTE/2022/1 is a JIU document)."""
-    return body_key(header) or (body_of_symbol(model.symbol) if model.symbol else None)
+    """The body whose symbol grammar the document's own symbol follows (E/ICEF/2025/4 is the
+    UNICEF Executive Board's, JIU/NOTE/2022/1 the JIU's); for a symbol no grammar claims, the
+    body the header names."""
+    return (body_of_symbol(model.symbol) if model.symbol else None) or body_key(header)
 
 
 def extract_document(model: DocumentModel, info: PdfInfo) -> DocumentRecord:

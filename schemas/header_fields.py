@@ -43,6 +43,7 @@ AGENDA = re.compile(
 SESSION_DATES = re.compile(
     r"^\(?\d{1,2}(?:\s+[A-Z][a-z]+)?\s*(?:–|-|to)\s*\d{1,2}\s+[A-Z][a-z]+\s+\d{4}(?:,\s*[A-Z][\w ]+)?\)?$"
 )
-# A UN job number ("24-22529 (E)    231224") and its barcode ("*2422529*") at the foot of a page:
+# A UN job number ("24-22529 (E)    231224"; Geneva and Vienna: GE.24-12345, V.24-12345) and
+# its barcode ("*2422529*") at the foot of a page:
 # print-shop marks, not text.
-JOB_NUMBER = re.compile(r"^\d{2}-\d{5}(?:\s*\([A-Z]\))?(?:\s+\d{6})?$|^\*\d{7}\*$")
+JOB_NUMBER = re.compile(r"^(?:GE\.|V\.|N)?\d{2}-\d{5}(?:\s*\([A-Z]\))?(?:\s+\d{6})?$|^\*\d{7}\*$")
