@@ -13,11 +13,10 @@ import re
 from dataclasses import dataclass
 
 from extractors.dates import find_dates
-from schemas.bodies import BODIES
+from schemas.bodies import BODIES, WHO_SUFFIX
 
 _BOUNDARY_BEFORE = r"(?<![A-Za-z0-9/_.\-])"
 _BOUNDARY_AFTER = r"(?![A-Za-z0-9/])"
-_WHO_SUFFIX = r"(?:\s?(?:Add|Rev|Corr)\.?\s?\d+)*"
 
 # Every body's symbol forms from the registry, as (kind, who_style, pattern); the symbol is the
 # pattern's group "symbol" (a form may need words before it: "resolution 49/233 A").
@@ -28,7 +27,7 @@ FORMS: tuple[tuple[str, bool, re.Pattern[str]], ...] = tuple(
     for body in BODIES for form in body.symbols
 )
 # A symbol printed without its body, recognised only where the text says it is a document.
-BARE_DOCUMENT = re.compile(r"(?:文件|[Dd]ocuments?)\s*(\d{2,3}/\d{1,3}" + _WHO_SUFFIX + r")" + _BOUNDARY_AFTER)
+BARE_DOCUMENT = re.compile(r"(?:文件|[Dd]ocuments?)\s*(\d{2,3}/\d{1,3}" + WHO_SUFFIX + r")" + _BOUNDARY_AFTER)
 # A URL ends where the text around it begins: whitespace, quotes, and any CJK character or
 # full-width punctuation (a Chinese sentence runs on with no space: ...member-states-portal获取).
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"“”‘’\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff"

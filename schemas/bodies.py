@@ -24,7 +24,7 @@ _UN_SUFFIX = (
     + _UN_PARTS
 )
 # WHO symbols: A77/28 Add.1, EB154/33 Add.3 Rev.1.
-_WHO_SUFFIX = r"(?:\s?(?:Add|Rev|Corr)\.?\s?\d+)*"
+WHO_SUFFIX = r"(?:\s?(?:Add|Rev|Corr)\.?\s?\d+)*"
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ BODIES: tuple[Body, ...] = (
     Body(
         "WHA", ("世界卫生大会",), ("World Health Assembly", "Health Assembly"),
         (
-            SymbolForm("document", r"A\d{1,3}/(?:INF\.?/?)?\d{1,3}" + _WHO_SUFFIX, who_style=True),
+            SymbolForm("document", r"A\d{1,3}/(?:INF\.?/?)?\d{1,3}" + WHO_SUFFIX, who_style=True),
             SymbolForm("document", r"WHA\d{1,3}/\d{4}/REC/\d+"),
             SymbolForm("document", r"A\d{1,3}/\d{4}/REC/\d+"),
             SymbolForm("decision", r"WHA(?:SS)?\d{1,3}\(\d{1,3}\)"),
@@ -64,7 +64,7 @@ BODIES: tuple[Body, ...] = (
     Body(
         "EB", ("执行委员会",), ("Executive Board",),
         (
-            SymbolForm("document", r"(?:EBSS|EB)\d{1,3}/(?:INF\.?/?)?\d{1,3}" + _WHO_SUFFIX, who_style=True),
+            SymbolForm("document", r"(?:EBSS|EB)\d{1,3}/(?:INF\.?/?)?\d{1,3}" + WHO_SUFFIX, who_style=True),
             SymbolForm("document", r"EB\d{1,3}/\d{4}/REC/\d+"),
             SymbolForm("decision", r"(?:EBSS|EB)\d{1,3}\(\d{1,3}\)"),
             SymbolForm("resolution", r"EB\d{1,3}\.R\d{1,3}"),
@@ -77,7 +77,7 @@ BODIES: tuple[Body, ...] = (
             "Programme, Budget and Administration Committee of the Executive Board",
             "Programme, Budget and Administration Committee",
         ),
-        (SymbolForm("document", r"(?:EBPBAC|PBAC)\d{1,3}/\d{1,3}" + _WHO_SUFFIX, who_style=True),),
+        (SymbolForm("document", r"(?:EBPBAC|PBAC)\d{1,3}/\d{1,3}" + WHO_SUFFIX, who_style=True),),
     ),
     Body(
         "GA", ("联合国大会",), ("General Assembly",),
