@@ -8,7 +8,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint samples corpus-deps corpus corpus-ci corpus-check real bench clean
+.PHONY: run test lint samples corpus-deps corpus corpus-ci corpus-check real bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("gbdocs needs Python >= 3.11, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -67,6 +67,13 @@ corpus-check: $(STAMP)
 REAL ?= samples/real
 real: $(STAMP)
 	$(BIN)/python tests/real_check.py $(REAL)
+
+# Robustness: FUZZ_CASES seeded mutations of sample, generated and real PDFs (about an hour
+# for 10000 on two cores); report in out/fuzz/. CI runs a fixed subset (tests/test_fuzz.py).
+FUZZ_CASES ?= 10000
+FUZZ_SEED ?= 1
+fuzz: $(STAMP)
+	$(BIN)/python tests/fuzz.py --cases $(FUZZ_CASES) --seed $(FUZZ_SEED) --validate-every 10 --out out/fuzz
 
 # Speed and memory against pdftotext and bare pdfplumber (a few minutes; see benchmarks/).
 bench: $(STAMP)

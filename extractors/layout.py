@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import Any
 
 import pdfplumber
 
-from extractors.pdf import InternalError, PdfError
+from extractors.pdf import MAX_PAGE_CONTENT_MB, ErrorKind, InternalError, PdfError, detail, out_of_memory
 from extractors.script import is_cjk, is_page_number
 from schemas.table_headers import names_a_table, normalise_name
 
@@ -849,9 +850,41 @@ def _pdfminer_reads(page: pdfplumber.page.Page) -> bool:
     """Does pdfminer itself parse the page's content (then a failure on it is ours)?"""
     try:
         page.chars  # noqa: B018 - parsing the content stream is the test
+    except (MemoryError, SystemError) as exc:
+        raise out_of_memory(exc) from exc
     except Exception:
         return False
     return True
+
+
+def _decoded_content_over(page: pdfplumber.page.Page, limit: int) -> bool:
+    """Does the page's content decode to more than ``limit`` bytes? Counted by streaming the
+    decompression, never holding it: a few kilobytes of deflated operators can decode to
+    gigabytes (a zip bomb), which pdfminer would decode whole and then interpret for minutes."""
+    from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream
+
+    total = 0
+    for stream in page.page_obj.contents:
+        if not isinstance(stream, PDFStream):
+            continue
+        if stream.data is not None or stream.rawdata is None:
+            total += len(stream.data or b"")
+            continue
+        filters = stream.get_filters()
+        if stream.decipher or len(filters) != 1 or filters[0][0] not in LITERALS_FLATE_DECODE:
+            total += len(stream.rawdata)
+            continue
+        inflate = zlib.decompressobj()
+        data = stream.rawdata
+        try:
+            while data and total <= limit:
+                total += len(inflate.decompress(data, 1 << 20))
+                data = inflate.unconsumed_tail
+        except zlib.error:
+            continue  # pdfminer says what is wrong with it when it decodes it
+        if total > limit:
+            return True
+    return total > limit
 
 
 def read_text_pages(pdf: pdfplumber.PDF, path: Path | str) -> list[Page]:
@@ -861,18 +894,24 @@ def read_text_pages(pdf: pdfplumber.PDF, path: Path | str) -> list[Page]:
     pages: list[Page] = []
     try:
         listed = list(enumerate(pdf.pages, start=1))
+    except (MemoryError, SystemError) as exc:
+        raise out_of_memory(exc) from exc
     except Exception as exc:  # the page tree itself is unreadable
-        raise PdfError(path, f"damaged PDF, page tree unreadable ({exc.__class__.__name__}: {exc})") from None
+        raise PdfError(path, f"damaged PDF, page tree unreadable ({detail(exc)})") from None
     for number, page in listed:
         try:
+            if _decoded_content_over(page, MAX_PAGE_CONTENT_MB << 20):
+                raise PdfError(path, f"too large: the content of page {number} decodes to more than "
+                                     f"{MAX_PAGE_CONTENT_MB} MB", ErrorKind.TOO_LARGE)
             pages.append(read_page(page, number, pages[-1].tables if pages else ()))
-        except (PdfError, MemoryError):
+        except PdfError:
             raise
+        except (MemoryError, SystemError) as exc:
+            raise out_of_memory(exc) from exc
         except Exception as exc:
             if _pdfminer_reads(page):
                 raise InternalError(path, exc, page=number) from exc
-            raise PdfError(path, f"damaged PDF, content of page {number} unreadable "
-                                 f"({exc.__class__.__name__}: {exc})") from None
+            raise PdfError(path, f"damaged PDF, content of page {number} unreadable ({detail(exc)})") from None
     if sum(p.n_chars for p in pages) == 0:
-        raise PdfError(path, "no text layer (an image-only scan?): run OCR on it first")
+        raise PdfError(path, "no text layer (an image-only scan?): run OCR on it first", ErrorKind.NO_TEXT)
     return pages

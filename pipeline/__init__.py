@@ -18,8 +18,13 @@ _LAZY = {
     "inspect_pdf": "pipeline.inspect",
     "InspectResult": "pipeline.inspect",
     "PdfError": "extractors.pdf",
+    "InternalError": "extractors.pdf",
+    "ErrorKind": "extractors.pdf",
+    "Limits": "pipeline.limits",
+    "NO_LIMITS": "pipeline.limits",
 }
-__all__ = ["Extraction", "InspectResult", "PdfError", "__version__", "extract", "inspect_pdf"]
+__all__ = ["NO_LIMITS", "ErrorKind", "Extraction", "InspectResult", "InternalError", "Limits", "PdfError",
+           "__version__", "extract", "inspect_pdf"]
 
 
 def __getattr__(name: str) -> Any:

@@ -5,13 +5,22 @@ reason, doc_key, pages, timings, peak memory of the worker); each output table h
 rows of the documents that passed validation, with the ``source_path`` they came from.
 A document is stored in one transaction (old rows out, new rows in, its ``files`` row),
 so a crash leaves either the old or the new state, never half of one.
+
+One program at a time may write a DuckDB file (it takes a lock). A catalog in use by another
+program is waited for a while (``GBDOCS_LOCK_WAIT`` seconds, default 10: long enough for a
+quick look from the DuckDB CLI to end, short enough not to hang behind a whole other batch),
+then refused with ``CatalogError``, as is a catalog that cannot be opened or written
+(read-only folder, full disk).
 """
 
 from __future__ import annotations
 
+import os
+import re
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +28,8 @@ import duckdb
 import pandas as pd
 
 from schemas import TABLES, Table
+
+LOCK_WAIT = 10.0  # seconds; GBDOCS_LOCK_WAIT overrides it
 
 DUCK_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "date": "VARCHAR", "boolean": "BOOLEAN"}
 
@@ -37,42 +48,119 @@ class FileRecord:
     peak_rss_mb: float | None
 
 
+class CatalogError(Exception):
+    """The catalog cannot be used: in use by another program, or it cannot be opened or written.
+    The message is one line naming the file and the reason."""
+
+
+def _lock_wait() -> float:
+    try:
+        return max(0.0, float(os.environ.get("GBDOCS_LOCK_WAIT", LOCK_WAIT)))
+    except ValueError:
+        return LOCK_WAIT
+
+
+def _os_reason(exc: duckdb.Error, path: Path) -> CatalogError | None:
+    """The file and the system's reason of a DuckDB I/O failure, or None for another error (a
+    bug of ours, to be seen as such). DuckDB says them only in its message:
+    'Could not write file "/x/c.duckdb.wal": File too large', 'Cannot open file "...": Permission denied'."""
+    text = str(exc)
+    found = re.search(r'(?:Could not write|Cannot open|Could not read|Could not truncate|Could not fsync'
+                      r'|Could not create|Could not remove|Could not move)(?: file)? "(.+?)": ([^\n]+)', text)
+    if found:
+        verb = "read" if found.group(0).startswith("Could not read") else "write"
+        return CatalogError(f"cannot {verb} {found.group(1)}: {found.group(2).strip().rstrip('.')}")
+    if isinstance(exc, (duckdb.IOException, duckdb.FatalException)) or \
+            any(s in text for s in ("No space left", "File too large", "Permission denied", "Read-only file")):
+        return CatalogError(f"cannot write {path}: {text.splitlines()[0] if text else type(exc).__name__}")
+    return None
+
+
+def _connect(path: Path, wait: float) -> duckdb.DuckDBPyConnection:
+    """Open the catalog, waiting up to ``wait`` seconds for another program's lock on it."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return duckdb.connect(str(path))
+        except duckdb.IOException as exc:
+            if "Could not set lock" not in str(exc):
+                raise CatalogError(f"cannot open catalog {path}: {_reason(exc)}") from None
+            if time.monotonic() < deadline:
+                time.sleep(0.25)
+                continue
+            holder = re.search(r"held in (.+?) \(PID (\d+)\)", str(exc))
+            who = f"PID {holder.group(2)}, {Path(holder.group(1)).name}: " if holder else ""
+            waited = f"; waited {wait:g} s" if wait else ""
+            raise CatalogError(f"{path}: in use by another program ({who}another gbdocs ingest, the DuckDB CLI, "
+                               f"a notebook...){waited}; try again when it is done") from None
+
+
+def _reason(exc: duckdb.Error) -> str:
+    """'IO Error: Cannot open file "/x": Permission denied' -> 'Permission denied'."""
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text.rsplit('": ', 1)[-1] if '": ' in text else text.removeprefix("IO Error: ")
+
+
 def _ddl(table: Table) -> str:
     cols = ", ".join(f'"{c.name}" {DUCK_TYPES[c.dtype]}' for c in table.columns)
     return f'CREATE TABLE IF NOT EXISTS "{table.name}" (source_path VARCHAR NOT NULL, {cols})'
 
 
 class Catalog:
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, wait: float | None = None) -> None:
+        """Open (or create) the catalog; ``wait``: seconds to wait for another program's lock
+        (default ``GBDOCS_LOCK_WAIT`` or 10). Raises CatalogError."""
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(str(self.path))
-        self.con.execute(
-            "CREATE TABLE IF NOT EXISTS files (path VARCHAR PRIMARY KEY, sha256 VARCHAR NOT NULL, "
-            "status VARCHAR NOT NULL, reason VARCHAR, doc_key VARCHAR, pages BIGINT, seconds_read DOUBLE, "
-            "seconds_extract DOUBLE, seconds_validate DOUBLE, peak_rss_mb DOUBLE, ingested_at TIMESTAMP)"
-        )
-        for table in TABLES.values():
-            self.con.execute(_ddl(table))
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CatalogError(f"cannot write {exc.filename or self.path.parent}: {exc.strerror or exc}") from None
+        self.con = _connect(self.path, _lock_wait() if wait is None else wait)
+        with self._io_errors():
+            self.con.execute(
+                "CREATE TABLE IF NOT EXISTS files (path VARCHAR PRIMARY KEY, sha256 VARCHAR NOT NULL, "
+                "status VARCHAR NOT NULL, reason VARCHAR, doc_key VARCHAR, pages BIGINT, seconds_read DOUBLE, "
+                "seconds_extract DOUBLE, seconds_validate DOUBLE, peak_rss_mb DOUBLE, ingested_at TIMESTAMP)"
+            )
+            for table in TABLES.values():
+                self.con.execute(_ddl(table))
 
     def close(self) -> None:
-        self.con.close()
+        with self._io_errors():
+            self.con.close()
 
     def __enter__(self) -> Catalog:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        try:
+            self.close()
+        except CatalogError:
+            if exc_type is None:
+                raise  # else the error that is already on its way says more than a failed close
+
+    @contextmanager
+    def _io_errors(self) -> Iterator[None]:
+        """A read-only folder or a full disk as one CatalogError line, not a DuckDB traceback."""
+        try:
+            yield
+        except duckdb.Error as exc:
+            error = _os_reason(exc, self.path)
+            if error is None:
+                raise
+            raise error from None
 
     @contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            yield self.con
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
-        self.con.execute("COMMIT")
+        with self._io_errors():
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                yield self.con
+            except BaseException:
+                with suppress(duckdb.Error):  # a failed write can take the transaction with it
+                    self.con.execute("ROLLBACK")
+                raise
+            self.con.execute("COMMIT")
 
     def known(self) -> dict[str, tuple[str, str]]:
         """path -> (sha256, status) of every file ingested before."""
@@ -86,12 +174,18 @@ class Catalog:
         storing = tables is not None and record.status in ("ok", "partial")
         with self._transaction() as con:
             # Only a file whose rows are stored replaces another file of the same document: an
-            # invalid or unreadable copy must never wipe the good one's rows.
+            # invalid or unreadable copy must never wipe the good one's rows, nor may a copy with
+            # tables held back replace a copy that passed whole.
             if record.doc_key and storing:
-                row = con.execute("SELECT path FROM files WHERE doc_key = ? AND path <> ? "
+                row = con.execute("SELECT path, status FROM files WHERE doc_key = ? AND path <> ? "
                                   "AND status IN ('ok', 'partial')",
                                   [record.doc_key, record.path]).fetchone()
-                superseded = row[0] if row else None
+                if row and record.status == "partial" and row[1] == "ok":
+                    storing = False
+                    record = replace(record, reason="; ".join(filter(None, [
+                        record.reason, f"not stored: {row[0]} holds this document whole"])))
+                else:
+                    superseded = row[0] if row else None
             for name in TABLES:
                 con.execute(f'DELETE FROM "{name}" WHERE source_path = ?', [record.path])
                 if superseded:

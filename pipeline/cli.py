@@ -28,6 +28,26 @@ def _internal(exc: Exception) -> None:
         click.echo(getattr(exc, "traceback", ""), err=True)
 
 
+def _limit_options(command: Any) -> Any:
+    """--timeout and --max-memory, the same on every command that reads PDFs."""
+    from pipeline.limits import BASE_MEMORY_MB, BASE_SECONDS, MEMORY_MB_PER_PAGE, SECONDS_PER_PAGE
+
+    command = click.option(
+        "--max-memory", type=click.IntRange(0), metavar="MB",
+        help=f"Memory one document may take, in MB; past it the document fails as too large, the run "
+             f"goes on  [default: {BASE_MEMORY_MB} + {MEMORY_MB_PER_PAGE} per page; 0: no limit]")(command)
+    return click.option(
+        "--timeout", type=click.FloatRange(0), metavar="SECONDS",
+        help=f"Time one document may take; past it the document fails as too slow, the run goes on  "
+             f"[default: {BASE_SECONDS:g} + {SECONDS_PER_PAGE:g} per page; 0: no limit]")(command)
+
+
+def _limits(timeout: float | None, max_memory: int | None) -> Any:
+    from pipeline.limits import Limits
+
+    return Limits(seconds=timeout, memory_mb=max_memory)
+
+
 def _progress(items: list[Path], quiet: bool, label: str):
     if quiet or not sys.stderr.isatty() or len(items) < 2:
         return items
@@ -63,10 +83,11 @@ def cli(debug: bool) -> None:
 @click.option("--png", is_flag=True, help="Also render every page as PNG with the detected lines boxed.")
 @click.option("--resolution", type=click.IntRange(36, 300), default=100, show_default=True,
               help="Resolution of the PNG pages, in dots per inch.")
+@_limit_options
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 def inspect(files: tuple[Path, ...], out_dir: Path, password: str | None, png: bool, resolution: int,
-            as_json: bool, quiet: bool) -> None:
+            timeout: float | None, max_memory: int | None, as_json: bool, quiet: bool) -> None:
     """Write the page model of each PDF: every text line with its page, position (points from
     the top-left corner), font size and font, to OUT/<name>/lines.csv.
 
@@ -81,11 +102,12 @@ def inspect(files: tuple[Path, ...], out_dir: Path, password: str | None, png: b
     failed = internal = 0
     for path in _progress(list(files), quiet, "inspect"):
         try:
-            result = inspect_pdf(path, out_dir, password=password, png=png, resolution=resolution)
+            result = inspect_pdf(path, out_dir, password=password, png=png, resolution=resolution,
+                                 limits=_limits(timeout, max_memory))
         except PdfError as exc:
             failed += 1
             click.echo(f"gbdocs: error: {exc}", err=True)
-            results.append({"file": str(path), "error": exc.reason})
+            results.append({"file": str(path), "error": exc.reason, "kind": str(exc.kind)})
             continue
         except InternalError as exc:
             failed += 1
@@ -108,10 +130,11 @@ def inspect(files: tuple[Path, ...], out_dir: Path, password: str | None, png: b
               help="Directory for the CSVs and datapackage.json  [default: out/<file name>]")
 @click.option("--password", help="Password of an encrypted PDF.")
 @click.option("--bom", is_flag=True, help="Write UTF-8 with a byte-order mark (for Excel).")
+@_limit_options
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
-def extract(file: Path, out_dir: Path | None, password: str | None, bom: bool, as_json: bool,
-            quiet: bool) -> None:
+def extract(file: Path, out_dir: Path | None, password: str | None, bom: bool, timeout: float | None,
+            max_memory: int | None, as_json: bool, quiet: bool) -> None:
     """Extract one governing-body PDF into validated tables: OUT/<table>.csv for documents,
     paragraphs, actions, progress, figures and references (a header row even when a table
     is empty), OUT/datapackage.json describing them, and OUT/validation.html.
@@ -130,21 +153,28 @@ def extract(file: Path, out_dir: Path | None, password: str | None, bom: bool, a
     from extractors import InternalError, PdfError
     from pipeline.export import export
     from pipeline.extraction import extract as extract_pdf
+    from pipeline.tableio import WriteError
 
     out = out_dir or Path("out") / file.stem
     try:
-        result = extract_pdf(file, password=password)
+        result = extract_pdf(file, password=password, limits=_limits(timeout, max_memory))
     except PdfError as exc:
         click.echo(f"gbdocs: error: {exc}", err=True)
         if as_json:
-            click.echo(json.dumps({"file": str(file), "error": exc.reason}, ensure_ascii=False))
+            click.echo(json.dumps({"file": str(file), "error": exc.reason, "kind": str(exc.kind)}, ensure_ascii=False))
         sys.exit(EXIT_FAILED)
     except InternalError as exc:
         _internal(exc)
         if as_json:
             click.echo(json.dumps({"file": str(file), "error": exc.reason, "internal": True}, ensure_ascii=False))
         sys.exit(EXIT_INTERNAL)
-    exported = export(result, out, bom=bom)
+    try:
+        exported = export(result, out, bom=bom)
+    except WriteError as exc:  # read-only folder, full disk: the previous files are left as they were
+        click.echo(f"gbdocs: error: {exc}", err=True)
+        if as_json:
+            click.echo(json.dumps({"file": str(file), "error": str(exc)}, ensure_ascii=False))
+        sys.exit(EXIT_FAILED)
     report = exported.report
     counts = {name: len(frame) for name, frame in result.tables().items()}
     pages = int(result.documents.pages.iloc[0])
@@ -228,14 +258,11 @@ def validate(directory: Path, as_json: bool, quiet: bool) -> None:
 @click.option("--scheduler", help="Address of the Dask scheduler (tcp://host:8786); without it, a local cluster.")
 @click.option("--password", help="Password for encrypted PDFs.")
 @click.option("--force", is_flag=True, help="Re-extract files even when unchanged since the last ingest.")
-@click.option("--timeout", type=click.FloatRange(1), default=300, show_default=True,
-              help="Seconds one document may take before its worker is stopped.")
-@click.option("--max-memory", type=click.IntRange(0), default=4096, show_default=True,
-              help="Address-space limit per worker, in MB (0: none).")
+@_limit_options
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 def ingest(paths: tuple[Path, ...], out_dir: Path, db: Path | None, jobs: int | None, executor: str,
-           scheduler: str | None, password: str | None, force: bool, timeout: float, max_memory: int,
+           scheduler: str | None, password: str | None, force: bool, timeout: float | None, max_memory: int | None,
            as_json: bool, quiet: bool) -> None:
     """Ingest many PDFs (files, or directories searched recursively) into the catalog and
     export the validated tables of all documents to OUT.
@@ -254,8 +281,10 @@ def ingest(paths: tuple[Path, ...], out_dir: Path, db: Path | None, jobs: int | 
       gbdocs ingest archive/ --out out/ --jobs 2
       gbdocs ingest new/*.pdf --out out/ --executor dask --scheduler tcp://10.0.0.5:8786
     """
+    from pipeline.catalog import CatalogError
     from pipeline.ingest import TaskResult
     from pipeline.ingest import ingest as run_ingest
+    from pipeline.tableio import WriteError
 
     bar: Any = None
     show_bar = not quiet and not as_json and sys.stderr.isatty()
@@ -292,9 +321,17 @@ def ingest(paths: tuple[Path, ...], out_dir: Path, db: Path | None, jobs: int | 
             click.echo(f"{result.path}: same document ({result.doc_key}) as {superseded}, which it replaces",
                        err=True)
 
-    summary = run_ingest(paths, out_dir, db=db, jobs=jobs, executor=executor, scheduler=scheduler,
-                         password=password, force=force, timeout=timeout, max_memory_mb=max_memory,
-                         on_result=on_result, on_start=on_start)
+    try:
+        summary = run_ingest(paths, out_dir, db=db, jobs=jobs, executor=executor, scheduler=scheduler,
+                             password=password, force=force, limits=_limits(timeout, max_memory),
+                             on_result=on_result, on_start=on_start)
+    except (CatalogError, WriteError) as exc:  # catalog in use elsewhere, read-only folder, full disk
+        if bar is not None:
+            bar.close()
+        click.echo(f"gbdocs: error: {exc}", err=True)
+        if as_json:
+            click.echo(json.dumps({"error": str(exc)}, ensure_ascii=False))
+        sys.exit(EXIT_FAILED)
     if bar is not None:
         bar.close()
     if as_json:

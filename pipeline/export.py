@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.extraction import Extraction
-from pipeline.tableio import write_tables
+from pipeline.tableio import TableSet, write_table_sets, write_tables
 from pipeline.validate import ValidationReport, validate_tables
 from schemas import TABLES
 
@@ -50,7 +50,10 @@ def gate(tables: dict[str, pd.DataFrame], report: ValidationReport) -> tuple[dic
 
 
 def export(result: Extraction, out_dir: Path | str, bom: bool = False) -> ExportResult:
-    """Validate (unless already validated), write what passed, quarantine what did not."""
+    """Validate (unless already validated), write what passed, quarantine what did not.
+
+    The export and its quarantine are written as one set: a folder that cannot be written (read
+    only, disk full) raises ``tableio.WriteError`` and leaves both as they were."""
     out = Path(out_dir)
     report = result.validation or validate_tables(result.tables())
     title = f"gbdocs validation - {result.source.name}"
@@ -61,8 +64,8 @@ def export(result: Extraction, out_dir: Path | str, bom: bool = False) -> Export
         write_tables(passed, out, bom=bom, extra=files)
         return ExportResult(True, out, report, tables=passed)
     folder = quarantine_folder(out, result.source)
-    write_tables(result.tables(), folder, bom=bom, extra=files)
     if "documents" in held:
+        write_tables(result.tables(), folder, bom=bom, extra=files)
         return ExportResult(False, folder, report, held_names, folder)
-    write_tables(passed, out, bom=bom, extra=files)
+    write_table_sets([TableSet(result.tables(), folder, files), TableSet(passed, out, files)], bom=bom)
     return ExportResult(True, out, report, held_names, folder, passed)

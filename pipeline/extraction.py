@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
-from extractors import InternalError, PdfError, open_pdf, pdf_info, read_text_pages
+from extractors import ErrorKind, InternalError, PdfError, open_pdf, pdf_info, read_text_pages
 from extractors.actions import extract_actions
 from extractors.citations import extract_references
 from extractors.document import analyse
 from extractors.figures import extract_figures
 from extractors.metadata import extract_document
 from extractors.paragraphs import extract_paragraphs
+from extractors.pdf import out_of_memory
 from extractors.progress import extract_progress
 from extractors.records import ActionRecord
 from pipeline.frames import to_frame
+from pipeline.limits import SCALED, Limits, run_limited
 from pipeline.tableio import write_tables
 from pipeline.validate import ValidationReport, validate_tables
 from schemas import TABLES
@@ -60,23 +63,51 @@ def _strategies(actions: list[ActionRecord]) -> dict[str, list[int]]:
     return {k: sorted(v) for k, v in pages.items()}
 
 
-def extract(path: Path | str, password: str | None = None, validate: bool = True) -> Extraction:
+def extract(path: Path | str, password: str | None = None, validate: bool = True,
+            limits: Limits = SCALED) -> Extraction:
     """Extract every table of one governing-body PDF.
 
-    Raises PdfError (with the file and the reason) for a file that cannot be read, has no
-    text layer, or is not a governing-body document; InternalError when gbdocs itself fails
-    on a file the PDF libraries read (a bug of ours: report it with the file).
+    Raises PdfError (with the file, the reason and its ``kind``) for every failure the file
+    causes: not readable, no text layer, not a governing-body document, or past the time or
+    memory limit (``limits``: scaled by page count unless set; the work then runs in a child
+    process, so a pathological file never takes the caller down; ``NO_LIMITS`` runs it
+    here). InternalError when gbdocs itself fails on a file the PDF libraries read (a bug of
+    ours: report it with the file).
     """
-    path = Path(path)
+    if limits.enabled:
+        warm_up(validate)
+    return run_limited(_extract, (Path(path), password, validate), path, limits)
+
+
+@cache
+def warm_up(validate: bool = True) -> None:
+    """Load the language pipelines (spaCy, jieba) and the expectation suites (GX) once in this
+    process: the limited child processes are forked from it and start warm (a few seconds
+    less per document)."""
+    from extractors.nlp import pipeline
+
+    for language in ("zh", "en"):
+        pipeline(language)
+    if validate:
+        from pipeline.validate import warm_up as validation_warm_up
+
+        validation_warm_up()
+
+
+def _extract(path: Path, password: str | None, validate: bool) -> Extraction:
     t0 = time.perf_counter()
     with open_pdf(path, password) as pdf:
         info = pdf_info(path, pdf)
-        pages = read_text_pages(pdf, path)
+        try:
+            pages = read_text_pages(pdf, path)
+        except PdfError as exc:
+            raise (info.damage(path, "no text found") if exc.kind == ErrorKind.NO_TEXT else None) or exc from None
     t1 = time.perf_counter()
     try:
         model = analyse(pages)
         if model.symbol is None:
-            raise PdfError(path, "not a governing-body document: no document symbol in the page-1 header")
+            raise info.damage(path, "no document symbol found") or PdfError(
+                path, "not a governing-body document: no document symbol in the page-1 header", ErrorKind.NOT_DOCUMENT)
         document = extract_document(model, info)
         paragraphs = extract_paragraphs(model)
         references = extract_references(model)
@@ -101,8 +132,10 @@ def extract(path: Path | str, password: str | None = None, validate: bool = True
         if validate:
             result.validation = validate_tables(result.tables())
             result.seconds["validate"] = result.validation.seconds
-    except (PdfError, MemoryError):
+    except PdfError:
         raise
+    except (MemoryError, SystemError) as exc:
+        raise out_of_memory(exc) from exc
     except Exception as exc:  # the file was read; what failed is gbdocs
         raise InternalError(path, exc) from exc
     return result

@@ -22,10 +22,8 @@ import pandas as pd
 
 from extractors.pdf import file_sha256
 from pipeline.catalog import Catalog, FileRecord
+from pipeline.limits import NO_LIMITS, SCALED, LimitedPool, Limits, memory_cap, too_large
 from pipeline.tableio import write_tables
-
-DEFAULT_TIMEOUT = 300.0  # seconds per document
-DEFAULT_MAX_MEMORY_MB = 4096  # address space per worker
 
 
 @dataclass
@@ -88,17 +86,20 @@ def _sha256(path: Path) -> str | None:
         return None  # missing or unreadable: extraction will say why
 
 
-def process(path: str, sha: str, password: str | None = None) -> TaskResult:
-    """One document, in a worker: extract, validate, return the tables or the reason."""
+def process(path: str, sha: str, password: str | None = None, memory_mb: int | None = None) -> TaskResult:
+    """One document, in a worker: extract, validate, return the tables or the reason. The
+    worker is the limited process: the document may add ``memory_mb`` to it (the time limit
+    is the pool's)."""
     from extractors import InternalError, PdfError
     from pipeline.extraction import extract
 
     try:
-        result = extract(path, password=password)
+        with memory_cap(memory_mb):
+            result = extract(path, password=password, limits=NO_LIMITS)
     except PdfError as exc:
         return TaskResult(path, sha, "failed", exc.reason, peak_rss_mb=_peak_rss_mb())
     except MemoryError:
-        return TaskResult(path, sha, "failed", "ran out of memory (worker memory limit)", peak_rss_mb=_peak_rss_mb())
+        return TaskResult(path, sha, "failed", too_large(path, memory_mb).reason, peak_rss_mb=_peak_rss_mb())
     except Exception as exc:  # a bug of ours must not break the batch, nor blame the file
         internal = exc if isinstance(exc, InternalError) else InternalError(path, exc)
         return TaskResult(path, sha, "failed", internal.reason, peak_rss_mb=_peak_rss_mb(),
@@ -130,20 +131,14 @@ def _peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def _limit_memory(max_mb: int) -> None:
-    if max_mb > 0:
-        limit = max_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+def _run_local(paths: dict[str, str], password: str | None, jobs: int, limits: Limits) -> Iterator[TaskResult]:
+    from pipeline.extraction import warm_up
 
-
-def _run_local(paths: dict[str, str], password: str | None, jobs: int, timeout: float,
-               max_memory_mb: int) -> Iterator[TaskResult]:
-    from concurrent.futures import TimeoutError as FutureTimeout
-
-    from pebble import ProcessExpired, ProcessPool
-
-    with ProcessPool(max_workers=jobs, initializer=_limit_memory, initargs=(max_memory_mb,)) as pool:
-        futures = {pool.schedule(process, args=(p, sha, password), timeout=timeout): p for p, sha in paths.items()}
+    warm_up()  # the workers are forked from this process: they start with it all loaded
+    budgets = {p: limits.for_file(p) for p in paths}
+    with LimitedPool(jobs) as pool:
+        futures = {pool.schedule(process, (p, sha, password, budgets[p][1]), budgets[p][0]): p
+                   for p, sha in paths.items()}
         pending = set(futures)
         while pending:
             done = [f for f in pending if f.done()]
@@ -155,22 +150,22 @@ def _run_local(paths: dict[str, str], password: str | None, jobs: int, timeout: 
                 path = futures[future]
                 try:
                     yield future.result()
-                except FutureTimeout:
-                    yield TaskResult(path, paths[path], "failed",
-                                     f"took longer than {timeout:g} s (time limit per document); worker stopped")
-                except ProcessExpired as exc:
-                    yield TaskResult(path, paths[path], "failed",
-                                     f"worker died ({exc}); memory limit {max_memory_mb} MB?")
-                except Exception as exc:
-                    yield TaskResult(path, paths[path], "failed", f"worker error ({exc.__class__.__name__}: {exc})")
+                except Exception as exc:  # the worker hung or died: the document's error, the batch goes on
+                    error = pool.failure(exc, path, *budgets[path])
+                    yield TaskResult(path, paths[path], "failed", error.reason,
+                                     traceback=getattr(error, "traceback", None))
 
 
-def _run_dask(paths: dict[str, str], password: str | None, scheduler: str | None) -> Iterator[TaskResult]:
+def _run_dask(paths: dict[str, str], password: str | None, scheduler: str | None,
+              limits: Limits) -> Iterator[TaskResult]:
+    """On a Dask cluster: the memory limit holds in its workers; the time limit is Dask's to
+    enforce (its own worker settings), not ours."""
     from distributed import Client, as_completed
 
     client = Client(scheduler) if scheduler else Client(processes=True, dashboard_address=None)
     try:
-        futures = {client.submit(process, p, sha, password, pure=False): p for p, sha in paths.items()}
+        futures = {client.submit(process, p, sha, password, limits.for_file(p)[1], pure=False): p
+                   for p, sha in paths.items()}
         for future in as_completed(futures):
             path = futures[future]
             try:
@@ -190,8 +185,7 @@ def ingest(
     scheduler: str | None = None,
     password: str | None = None,
     force: bool = False,
-    timeout: float = DEFAULT_TIMEOUT,
-    max_memory_mb: int = DEFAULT_MAX_MEMORY_MB,
+    limits: Limits = SCALED,
     on_result: Callable[[TaskResult, str | None], None] | None = None,
     on_start: Callable[[int], None] | None = None,
 ) -> IngestSummary:
@@ -215,8 +209,8 @@ def ingest(
         if on_start:
             on_start(len(todo))
         jobs = jobs or os.cpu_count() or 1
-        results = _run_dask(todo, password, scheduler) if executor == "dask" else \
-            _run_local(todo, password, jobs, timeout, max_memory_mb)
+        results = _run_dask(todo, password, scheduler, limits) if executor == "dask" else \
+            _run_local(todo, password, jobs, limits)
         kill_during = int(os.environ.get("GBDOCS_TEST_KILL_DURING_STORE", "0"))  # crash-safety tests only
         for stored, result in enumerate(results, start=1):
             hook = _suicide if kill_during and stored == kill_during else None

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from extractors import file_sha256, open_pdf, read_text_pages
 from extractors.layout import Page, TextLine
+from pipeline.limits import SCALED, Limits, run_limited
 from pipeline.output import atomic_directory, write_csv
 
 LINE_COLUMNS = ["page", "top", "bottom", "x0", "x1", "size", "fontname", "bold", "text", "markers"]
@@ -55,13 +56,17 @@ def inspect_pdf(
     password: str | None = None,
     png: bool = False,
     resolution: int = 100,
+    limits: Limits = SCALED,
 ) -> InspectResult:
     """Write ``<out_dir>/<file stem>/lines.csv`` and ``cells.csv`` (and ``page-NNN.png``).
 
-    Raises PdfError for a file that cannot be read or has no text layer; nothing is written
-    for it then.
+    Raises PdfError for a file that cannot be read or has no text layer, or that passes its
+    time or memory limit (``limits``, as for ``extract``); nothing is written for it then.
     """
-    path = Path(path)
+    return run_limited(_inspect, (Path(path), Path(out_dir), password, png, resolution), path, limits)
+
+
+def _inspect(path: Path, out_dir: Path, password: str | None, png: bool, resolution: int) -> InspectResult:
     target = Path(out_dir) / path.stem
     with open_pdf(path, password) as pdf:
         pages = read_text_pages(pdf, path)

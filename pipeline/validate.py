@@ -145,6 +145,11 @@ def _context() -> Any:
     return context
 
 
+def warm_up() -> None:
+    """Build the GX context now (imports and suites), not on the first document."""
+    _context()
+
+
 def load_suites() -> dict[str, dict[str, Any]]:
     """The suites as JSON, by table name."""
     return {name: json.loads((EXPECTATIONS_DIR / f"{name}.json").read_text(encoding="utf-8")) for name in SUITES}

@@ -3,14 +3,17 @@ tests of inspect, extract and ingest)."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pdfplumber
 from pypdf import PdfReader, PdfWriter
 
+from fuzz_mutations import MUTATIONS, anatomy
 from harness import SAMPLES_DIR
 
 GOOD = SAMPLES_DIR / "EBPBAC25_3.zh.pdf"
+SEED = GOOD  # of the files past the limits
 PASSWORD = "s3cret"
 
 
@@ -54,3 +57,37 @@ def make_bad_inputs(folder: Path) -> dict[str, tuple[Path, str]]:
         "not a governing-body document": (not_a_governing_body_document(folder / "page5.pdf"),
                                           "not a governing-body document"),
     }
+
+
+def mutated(path: Path, kind: str, *answers: object) -> Path:
+    """A fuzzing mutation of SEED with its random choices given: ``answers`` in the order the
+    mutation makes them."""
+
+    class Given(random.Random):
+        def __init__(self) -> None:
+            super().__init__(1)
+            self.answers = list(answers)
+
+        def choice(self, options):  # type: ignore[override]
+            if self.answers:
+                answer = self.answers.pop(0)
+                assert answer in options, (answer, options)
+                return answer
+            return super().choice(options)
+
+    path.write_bytes(MUTATIONS[kind](SEED.read_bytes(), Given(), anatomy(SEED)))
+    return path
+
+
+def content_of_page_1(path: Path, megabytes: int, unit: bytes) -> Path:
+    return mutated(path, "long-content-stream", megabytes, unit, anatomy(SEED).contents[0])
+
+
+def slow_page(path: Path) -> Path:
+    """Page 1's content replaced by 5 MB of text operators: about half a minute of pdfminer."""
+    return content_of_page_1(path, 5, b"BT /F1 12 Tf 72 720 Td (x) Tj ET\n")
+
+
+def heavy_page(path: Path) -> Path:
+    """Page 1's content replaced by 5 MB of line segments: over a gigabyte in pdfplumber."""
+    return content_of_page_1(path, 5, b"0 0 m 1 1 l S\n")

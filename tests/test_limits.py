@@ -1,0 +1,98 @@
+"""One error model and limits everywhere: every failure a file causes is a PdfError of one of
+the documented kinds; a document past its time or memory limit fails alone, the caller's
+process (a notebook, a CI job, the CLI) goes on."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bad_inputs import SEED, content_of_page_1, heavy_page, make_bad_inputs, mutated, slow_page
+from extractors import ErrorKind, InternalError, PdfError
+from fuzz_mutations import anatomy
+from pipeline import extract
+from pipeline.limits import Limits
+
+GBDOCS = [sys.executable, "-m", "pipeline.cli"]
+
+
+def test_every_bad_input_is_a_pdf_error_of_its_documented_kind(tmp_path: Path) -> None:
+    kinds = {"empty": ErrorKind.EMPTY, "not a pdf": ErrorKind.NOT_PDF, "truncated": ErrorKind.TRUNCATED,
+             "encrypted": ErrorKind.ENCRYPTED, "scan": ErrorKind.NO_TEXT,
+             "not a governing-body document": ErrorKind.NOT_DOCUMENT}
+    inputs = make_bad_inputs(tmp_path)
+    assert set(inputs) == set(kinds)
+    for name, (path, _) in inputs.items():
+        with pytest.raises(PdfError) as caught:
+            extract(path)
+        assert caught.value.kind == kinds[name], (name, caught.value.reason)
+    with pytest.raises(PdfError) as caught:
+        extract(tmp_path / "nowhere.pdf")
+    assert caught.value.kind == ErrorKind.MISSING
+
+
+def test_past_the_time_limit_the_document_fails_and_the_caller_goes_on(tmp_path: Path) -> None:
+    slow = slow_page(tmp_path / "slow.pdf")
+    with pytest.raises(PdfError) as caught:
+        extract(slow, limits=Limits(seconds=2))
+    assert caught.value.kind == ErrorKind.TOO_SLOW
+    assert caught.value.reason.startswith("too slow: not done within the time limit of 2 s")
+    assert extract(SEED).doc_key == "EBPBAC25/3:zh"  # this process is unharmed
+
+
+def test_past_the_memory_limit_the_document_fails_and_the_caller_goes_on(tmp_path: Path) -> None:
+    heavy = heavy_page(tmp_path / "heavy.pdf")
+    with pytest.raises(PdfError) as caught:
+        extract(heavy, limits=Limits(seconds=300, memory_mb=300))
+    assert caught.value.kind == ErrorKind.TOO_LARGE
+    assert "memory limit of 300 MB" in caught.value.reason
+    assert extract(SEED).doc_key == "EBPBAC25/3:zh"
+
+
+def test_a_content_stream_that_decodes_to_gigabytes_is_refused_before_it_is_decoded(tmp_path: Path) -> None:
+    bomb = content_of_page_1(tmp_path / "bomb.pdf", 200, b"q Q " * 8 + b"\n")
+    with pytest.raises(PdfError) as caught:
+        extract(bomb, limits=Limits(seconds=600))  # refused by what it is, not by the clock
+    assert caught.value.kind == ErrorKind.TOO_LARGE
+    assert "the content of page 1 decodes to more than 16 MB" in caught.value.reason
+
+
+@pytest.mark.parametrize("target", ["root", "pages", "page", "contents"])
+def test_an_object_that_refers_to_itself_is_damage_not_an_endless_loop(tmp_path: Path, target: str) -> None:
+    a = anatomy(SEED)
+    number = {"root": a.root, "pages": a.pages_root, "page": a.pages[1], "contents": a.contents[0]}[target]
+    looped = mutated(tmp_path / "loop.pdf", "self-reference", a.pages[1], number)
+    with pytest.raises(PdfError) as caught:
+        extract(looped, limits=Limits(seconds=600))
+    assert caught.value.kind == ErrorKind.DAMAGED
+    assert f"object {number} is a reference to itself" in caught.value.reason
+
+
+def test_errors_cross_process_boundaries_intact() -> None:
+    error = pickle.loads(pickle.dumps(PdfError("a.pdf", "too slow: x", ErrorKind.TOO_SLOW)))
+    assert (error.path, error.reason, error.kind, str(error)) == ("a.pdf", "too slow: x", ErrorKind.TOO_SLOW,
+                                                                  "a.pdf: too slow: x")
+    try:
+        raise ValueError("boom")
+    except ValueError as exc:
+        internal = InternalError("b.pdf", exc, page=3)
+    again = pickle.loads(pickle.dumps(internal))
+    assert (again.path, again.page, again.reason, again.kind) == ("b.pdf", 3, internal.reason, ErrorKind.INTERNAL)
+    assert "ValueError: boom" in again.traceback
+
+
+def test_the_command_line_says_too_slow_in_one_line_and_writes_nothing(tmp_path: Path) -> None:
+    slow = slow_page(tmp_path / "slow.pdf")
+    run = subprocess.run([*GBDOCS, "extract", str(slow), "--out", str(tmp_path / "out"), "--timeout", "2", "--json"],
+                         capture_output=True, text=True, timeout=300)
+    assert json.loads(run.stdout)["kind"] == "too-slow"
+    assert run.returncode == 1
+    [line] = run.stderr.strip().splitlines()
+    assert line == (f"gbdocs: error: {slow}: too slow: not done within the time limit of 2 s "
+                    "(--timeout to change it)")
+    assert not (tmp_path / "out").exists()
