@@ -534,12 +534,15 @@ def _header_rows(page: pdfplumber.page.Page, lines: list[TextLine]) -> list[list
     return found
 
 
-def _crop(page: pdfplumber.page.Page, bbox: tuple[float, float, float, float]) -> pdfplumber.page.Page:
-    """The part of ``page`` inside ``bbox``, clipped to the page (a table may touch its edge,
-    and a page's box need not start at 0)."""
+def _words_in(page: pdfplumber.page.Page, bbox: tuple[float, float, float, float]) -> list[dict[str, Any]]:
+    """The words of ``page`` inside ``bbox``, clipped to the page (a table may touch its edge,
+    and a page's box need not start at 0); none when nothing of the box is on the page (a
+    damaged /MediaBox of zero height)."""
     px0, ptop, px1, pbottom = page.bbox
-    x0, top, x1, bottom = bbox
-    return page.crop((max(x0, px0), max(top, ptop), min(x1, px1), min(bottom, pbottom)))
+    x0, top, x1, bottom = max(bbox[0], px0), max(bbox[1], ptop), min(bbox[2], px1), min(bbox[3], pbottom)
+    if x1 <= x0 or bottom <= top:
+        return []
+    return page.crop((x0, top, x1, bottom)).extract_words()
 
 
 def _name_columns(page: pdfplumber.page.Page, x0: float, x1: float, top: float, head_bottom: float,
@@ -548,12 +551,12 @@ def _name_columns(page: pdfplumber.page.Page, x0: float, x1: float, top: float, 
     on the x axis (names wrap over several lines); it starts where the first words of many
     body lines line up, left of its (centred) name."""
     spans: list[list[float]] = []
-    for w in sorted(_crop(page, (x0, top - 1, x1, head_bottom + 0.5)).extract_words(), key=lambda w: w["x0"]):
+    for w in sorted(_words_in(page, (x0, top - 1, x1, head_bottom + 0.5)), key=lambda w: w["x0"]):
         if spans and w["x0"] < spans[-1][1] + 0.6 * size:
             spans[-1][1] = max(spans[-1][1], w["x1"])
         else:
             spans.append([w["x0"], w["x1"]])
-    words = _crop(page, (x0, head_bottom + 0.5, x1, bottom)).extract_words()
+    words = _words_in(page, (x0, head_bottom + 0.5, x1, bottom))
     lefts = Counter(round(w["x0"]) for w in words)
     xs = [x0]
     for span in spans[1:]:

@@ -188,7 +188,8 @@ class LimitedPool:
                 said = Path(self._stderr.name, f"{exc.pid}.err").read_text(encoding="utf-8", errors="replace")
             if exc.exitcode in (-9, 137) or any(w in said for w in MEMORY_WORDS):  # OOM killer, or malloc failed
                 return too_large(path, memory_mb)
-            error = InternalError(path, RuntimeError(f"the process reading the file died ({exc}, exit code {exc.exitcode})"))
+            died = f"the process reading the file died ({exc}, exit code {exc.exitcode})"
+            error = InternalError(path, RuntimeError(died))
             error.traceback = said[-20_000:] or error.traceback
             return error
         return exc if isinstance(exc, PdfError | InternalError) else InternalError(path, exc)

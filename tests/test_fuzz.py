@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 import fuzz
 from fuzz_mutations import KINDS, mutate
 
@@ -43,3 +45,23 @@ def fuzz_error_kinds():  # the documented kinds (README, "Errors")
     from extractors import ErrorKind
 
     return ErrorKind
+
+
+# Cases `make fuzz` found failing, kept as they were found (kind, seed file, seed).
+FOUND = [
+    ("huge-numbers", "samples/real/DP_2025_4.en.pdf", 822132519),  # /MediaBox [0 0 612 -0.0]: was an internal error
+    ("xref-damage", "samples/corpus/docx-003-EB156_27.zh.pdf", 4088915362),  # PDFium repairs it: was refused
+    ("xref-damage", "samples/corpus/docx-003-EB156_27.zh.pdf", 2136868893),
+    ("xref-damage", "samples/EBPBAC25_3.en.pdf", 3407281129),
+]
+
+
+@pytest.mark.parametrize(("kind", "seed_file", "seed"), FOUND)
+def test_what_fuzzing_found_stays_fixed(tmp_path, kind: str, seed_file: str, seed: int) -> None:
+    from pipeline import extract
+    from pipeline.limits import NO_LIMITS
+
+    seed_path = fuzz.ROOT / seed_file
+    base = (fuzz._digest(extract(seed_path, limits=NO_LIMITS).tables()), fuzz.reader_text(seed_path))
+    result = fuzz.run_case(fuzz.Case(0, kind, seed_file, seed), str(tmp_path), 30, 1024, True, *base)
+    assert result.outcome == "extracted" and not result.failures, (result.outcome, result.detail)
