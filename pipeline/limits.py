@@ -145,7 +145,8 @@ def _redirect_stderr(folder: str) -> None:
     os.dup2(fd, 2)
     os.close(fd)
     # and Python's own stderr, which a host (pytest, Jupyter) may have pointed elsewhere
-    sys.stderr = open(2, "w", encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
+    # line-buffered: a dying child exits with os._exit, which flushes nothing
+    sys.stderr = open(2, "w", buffering=1, encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
 
 
 MEMORY_WORDS = ("MemoryError", "Cannot allocate memory", "bad_alloc", "out of memory")
