@@ -50,13 +50,13 @@ def documents(corpus: Path) -> list[dict[str, str]]:
 
 
 def check_one(corpus: Path, doc: dict[str, str]) -> DocResult:
-    from pipeline import PdfError, extract
+    from pipeline import NO_LIMITS, PdfError, extract
 
     pdf = corpus / f"{doc['id']}.pdf"
     expected = load_dir(corpus / doc["id"] / "expected")
     nothing = compare(expected, {})  # a refused or crashed document delivers none of its fields
     try:
-        result = extract(pdf)
+        result = extract(pdf, limits=NO_LIMITS)  # already in a worker of its own pool
     except PdfError as exc:
         return DocResult(doc["id"], doc["producer"], "refused", str(exc), nothing)
     except Exception as exc:  # a crash is a finding, reported with its place

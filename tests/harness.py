@@ -176,10 +176,12 @@ def compare(expected: dict[str, pd.DataFrame], actual: dict[str, pd.DataFrame]) 
 @cache
 def extracted(name: str) -> Any:
     """gbdocs' extraction of a sample or a variant (samples/variants/<name>.pdf), once per test run."""
-    from pipeline import extract
+    from pipeline import NO_LIMITS, extract
 
     variant = SAMPLES_DIR / "variants" / f"{name}.pdf"
-    return extract(variant if variant.exists() else SAMPLES_DIR / f"{name}.pdf")
+    # the tables are what is tested here; the limits have their own tests (test_limits), and a
+    # child process per document would lose this process's caches (pdfminer's CMaps)
+    return extract(variant if variant.exists() else SAMPLES_DIR / f"{name}.pdf", limits=NO_LIMITS)
 
 
 def extract_sample(stem: str) -> dict[str, pd.DataFrame]:
