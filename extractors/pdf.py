@@ -212,6 +212,13 @@ def _pdfium(source: Path, password: str | None, copy: bool) -> tuple[int, bytes]
         doc.close()
 
 
+def pdfium_page_count(path: Path | str, password: str | None = None) -> int | None:
+    """Pages the file declares, as PDFium counts them (C, reading the page tree only); None
+    when PDFium cannot open it."""
+    seen = _pdfium(Path(path), password, copy=False)
+    return seen[0] if seen else None
+
+
 def _open_plumber(source: Path | io.BytesIO, password: str | None) -> tuple[pdfplumber.PDF, int]:
     """pdfplumber's PDF and its page count; pdfminer's errors unwrapped."""
     try:

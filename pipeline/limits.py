@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from extractors.pdf import ErrorKind, InternalError, PdfError
+from extractors.pdf import ErrorKind, InternalError, PdfError, pdfium_page_count
 
 T = TypeVar("T")
 
@@ -59,21 +59,15 @@ NO_LIMITS = Limits(seconds=0, memory_mb=0)
 
 
 def page_count(path: Path | str) -> int:
-    """Pages the file declares, as PDFium counts them (C, without parsing page content);
-    estimated from the file size when PDFium cannot read it (the parsers may still)."""
-    import pypdfium2 as pdfium  # installed with pdfplumber
-
+    """Pages the file declares (PDFium); estimated from the file size when PDFium cannot read
+    it (the parsers may still)."""
+    counted = pdfium_page_count(path)
+    if counted is not None:
+        return counted
     try:
-        doc = pdfium.PdfDocument(str(path))
-    except Exception:
-        try:
-            return max(1, Path(path).stat().st_size // BYTES_PER_PAGE_ESTIMATE)
-        except OSError:
-            return 1
-    try:
-        return len(doc)
-    finally:
-        doc.close()
+        return max(1, Path(path).stat().st_size // BYTES_PER_PAGE_ESTIMATE)
+    except OSError:
+        return 1
 
 
 def _address_space_mb() -> float | None:
