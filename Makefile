@@ -26,8 +26,11 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# The tests run on every core (pytest-xdist), a module on one worker so that its fixtures
+# (an ingest of the real documents, the corpus sample) are made once; TEST_JOBS=0: one process.
+TEST_JOBS ?= auto
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_JOBS) --dist loadfile
 
 # Rebuilds the sample PDFs (needs LibreOffice and fonts-noto-cjk); see samples/README.md.
 samples: $(STAMP)
@@ -68,12 +71,14 @@ REAL ?= samples/real
 real: $(STAMP)
 	$(BIN)/python tests/real_check.py $(REAL)
 
-# Robustness: FUZZ_CASES seeded mutations of sample, generated and real PDFs (about an hour
-# for 10000 on two cores); report in out/fuzz/. CI runs a fixed subset (tests/test_fuzz.py).
+# Robustness: FUZZ_CASES seeded mutations of sample, generated and real PDFs (about two and a
+# half hours for 10000 on two idle cores); report in out/fuzz/. An interrupted run goes on
+# with `make fuzz FUZZ_ARGS=--resume`. CI runs a fixed subset (tests/test_fuzz.py).
 FUZZ_CASES ?= 10000
 FUZZ_SEED ?= 1
+FUZZ_ARGS ?=
 fuzz: $(STAMP)
-	$(BIN)/python tests/fuzz.py --cases $(FUZZ_CASES) --seed $(FUZZ_SEED) --validate-every 10 --out out/fuzz
+	$(BIN)/python tests/fuzz.py --cases $(FUZZ_CASES) --seed $(FUZZ_SEED) --validate-every 10 --out out/fuzz $(FUZZ_ARGS)
 
 # Speed and memory against pdftotext and bare pdfplumber (a few minutes; see benchmarks/).
 bench: $(STAMP)

@@ -165,8 +165,9 @@ _REPAIRS: weakref.WeakKeyDictionary[pdfplumber.PDF, str] = weakref.WeakKeyDictio
 _STALE: weakref.WeakKeyDictionary[pdfplumber.PDF, int] = weakref.WeakKeyDictionary()
 
 
-def _check_file(path: Path) -> list[str]:
-    """Refuse what is not a PDF at all; return what is odd but readable (bytes after %%EOF)."""
+def check_file(path: Path) -> list[str]:
+    """Refuse what is not a PDF at all; return what is odd but readable (bytes after %%EOF).
+    Reads the two ends of the file only: cheap enough to run before anything is loaded."""
     if not path.exists():
         raise PdfError(path, "no such file", ErrorKind.MISSING)
     if path.is_dir():
@@ -275,7 +276,7 @@ def open_pdf(path: Path | str, password: str | None = None) -> Iterator[pdfplumb
     does not see) is read from PDFium's rewritten copy; ``pdf_info`` says what was repaired.
     """
     path = Path(path)
-    notes = _check_file(path)
+    notes = check_file(path)
     pdf: pdfplumber.PDF | None = None
     problem: str | None = None
     stale = 0

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from extractors import ErrorKind, InternalError, PdfError, open_pdf, pdf_info, read_text_pages
+from extractors import ErrorKind, InternalError, PdfError, check_file, open_pdf, pdf_info, read_text_pages
 from extractors.actions import extract_actions
 from extractors.citations import extract_references
 from extractors.document import analyse
@@ -75,6 +75,7 @@ def extract(path: Path | str, password: str | None = None, validate: bool = True
     ours: report it with the file).
     """
     if limits.enabled:
+        check_file(Path(path))  # what is no PDF at all is refused before seconds of warm-up
         warm_up(validate)
     return run_limited(_extract, (Path(path), password, validate), path, limits)
 

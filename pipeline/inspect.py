@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from extractors import file_sha256, open_pdf, read_text_pages
+from extractors import check_file, file_sha256, open_pdf, read_text_pages
 from extractors.layout import Page, TextLine
 from pipeline.limits import SCALED, Limits, run_limited
 from pipeline.output import atomic_directory, write_csv
@@ -63,6 +63,7 @@ def inspect_pdf(
     Raises PdfError for a file that cannot be read or has no text layer, or that passes its
     time or memory limit (``limits``, as for ``extract``); nothing is written for it then.
     """
+    check_file(Path(path))
     return run_limited(_inspect, (Path(path), Path(out_dir), password, png, resolution), path, limits)
 
 

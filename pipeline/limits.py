@@ -11,6 +11,7 @@ reads a page tree without parsing any page.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import multiprocessing
 import os
 import resource
@@ -99,11 +100,27 @@ def memory_cap(budget_mb: int | None) -> Iterator[None]:
         soft = min(soft, before[1])
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (soft, before[1]))
+    _mark(CAP_SET)
     try:
         yield
     finally:
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_AS, before)
+        _mark(CAP_LIFTED)
+
+
+# In a limited pool's child, whose stderr is a file the parent reads when the child dies, the
+# cap is marked on it as it is set and lifted: an interpreter that cannot allocate any more may
+# die without a word (exit status 1, or an abort), and dying under the cap is the file's size,
+# not a bug of ours.
+CAP_SET, CAP_LIFTED = "gbdocs: memory cap set\n", "gbdocs: memory cap lifted\n"
+_marking = False
+
+
+def _mark(line: str) -> None:
+    if _marking:
+        with contextlib.suppress(OSError):
+            os.write(2, line.encode())  # no allocation to speak of: it must get through at the limit
 
 
 def too_slow(path: Path | str, seconds: float) -> PdfError:
@@ -125,6 +142,15 @@ def _limited_call(fn: Callable[..., T], args: tuple[Any, ...], memory_mb: int | 
         return MemoryError(str(exc))  # without its traceback's frames; the parent says what it means
 
 
+def _died_at_the_cap(said: str, exitcode: int | None) -> bool:
+    """Whether a dead child's stderr and exit status say it ran out of memory under its cap."""
+    if exitcode in (-9, 137) or any(w in said for w in MEMORY_WORDS):  # OOM killer, or malloc failed
+        return True
+    capped = said.rfind(CAP_SET) > said.rfind(CAP_LIFTED)
+    # a crash in C code (SIGSEGV, SIGBUS) stays a bug of ours even at the cap
+    return capped and exitcode in (1, -6, 134)
+
+
 def _context() -> Any:
     # fork where there is one: the child starts with everything already imported (spaCy, GX)
     methods = multiprocessing.get_all_start_methods()
@@ -135,12 +161,16 @@ def _redirect_stderr(folder: str) -> None:
     """In a child: its stderr to a file the parent reads if the child dies. What a dying
     interpreter prints (a 200-line "Fatal Python error" dump past the memory limit) is for
     the diagnosis, not the user's terminal."""
+    global _marking
+    _marking = True
     fd = os.open(os.path.join(folder, f"{os.getpid()}.err"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.dup2(fd, 2)
     os.close(fd)
     # and Python's own stderr, which a host (pytest, Jupyter) may have pointed elsewhere
     # line-buffered: a dying child exits with os._exit, which flushes nothing
     sys.stderr = open(2, "w", buffering=1, encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
+    if faulthandler.is_enabled():  # a host's fault handler writes to its own copy of the old stderr
+        faulthandler.enable(file=sys.stderr)
 
 
 MEMORY_WORDS = ("MemoryError", "Cannot allocate memory", "bad_alloc", "out of memory")
@@ -181,10 +211,11 @@ class LimitedPool:
             said = ""
             with contextlib.suppress(OSError):
                 said = Path(self._stderr.name, f"{exc.pid}.err").read_text(encoding="utf-8", errors="replace")
-            if exc.exitcode in (-9, 137) or any(w in said for w in MEMORY_WORDS):  # OOM killer, or malloc failed
+            if _died_at_the_cap(said, exc.exitcode):
                 return too_large(path, memory_mb)
             died = f"the process reading the file died ({exc}, exit code {exc.exitcode})"
             error = InternalError(path, RuntimeError(died))
+            said = said.replace(CAP_SET, "").replace(CAP_LIFTED, "")
             error.traceback = said[-20_000:] or error.traceback
             return error
         return exc if isinstance(exc, PdfError | InternalError) else InternalError(path, exc)

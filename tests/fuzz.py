@@ -59,6 +59,10 @@ SEEDS: tuple[str, ...] = (
 OUTCOMES = ("extracted", "error", "crash", "hang", "oom")
 FAILURES = ("crash", "hang", "oom", "traceback", "changed-by-trailing-bytes", "repairable-refused")
 HANG_MARGIN = 30.0  # seconds past gbdocs' own time limit before a case counts as a hang
+# Kinds whose files must extract like their seed: they get the time the seed itself would need
+# on a busy machine, or a loaded CI runner would pass for a file that gbdocs refused.
+MUST_EXTRACT = ("trailing-bytes", "xref-damage")
+MUST_EXTRACT_SLACK = 6
 HARNESS_MEMORY_MB = 4096  # the worker's own budget: gbdocs' limited child stays within its own
 
 
@@ -214,7 +218,7 @@ def _baselines(seeds: tuple[str, ...]) -> dict[str, tuple[dict[str, str] | None,
 
 def run(n: int, base_seed: int = 1, jobs: int = 2, seconds: float = 10.0, memory_mb: int = 1024,
         validate_every: int = 1, seeds: tuple[str, ...] = SEEDS, progress: bool = False,
-        log: Path | None = None) -> list[CaseResult]:
+        log: Path | None = None, skip: set[int] | frozenset[int] = frozenset()) -> list[CaseResult]:
     """Run ``n`` cases; a case whose worker hangs or dies is one outcome, the run goes on.
     Every ``validate_every``-th case also goes through the expectation suites (which take
     most of a valid case's time and see the tables, not the bytes)."""
@@ -226,7 +230,7 @@ def run(n: int, base_seed: int = 1, jobs: int = 2, seconds: float = 10.0, memory
 
     warm_up()
     baselines = _baselines(seeds)
-    todo = cases(n, base_seed, seeds)
+    todo = [c for c in cases(n, base_seed, seeds) if c.index not in skip]
     for s in seeds:
         _anatomy(s)  # parsed once here, inherited by the forked workers
     results: list[CaseResult] = []
@@ -242,16 +246,17 @@ def run(n: int, base_seed: int = 1, jobs: int = 2, seconds: float = 10.0, memory
             # a few tasks ahead of the workers, not all 10,000 at once (the pool's own
             # bookkeeping grows with what is scheduled)
             while len(in_flight) < 2 * jobs and (case := next(queue, None)) is not None:
-                args = (case, workdir, seconds, memory_mb, case.index % validate_every == 0,
+                limit = seconds * (MUST_EXTRACT_SLACK if case.kind in MUST_EXTRACT else 1)
+                args = (case, workdir, limit, memory_mb, case.index % validate_every == 0,
                         *baselines[case.seed_file])
-                in_flight.append((pool.schedule(run_case, args=args, timeout=seconds + HANG_MARGIN), case))
+                in_flight.append((pool.schedule(run_case, args=args, timeout=limit + HANG_MARGIN), case))
             if not in_flight:
                 break
             future, case = in_flight.popleft()
             try:
                 result = future.result()
             except FutureTimeout:
-                result = CaseResult(case, "hang", detail=f"still running {seconds + HANG_MARGIN:g} s after start",
+                result = CaseResult(case, "hang", detail=f"still running {HANG_MARGIN:g} s past its time limit",
                                     failures=["hang"])
             except ProcessExpired as exc:
                 result = CaseResult(case, "oom", detail=f"harness worker died ({exc})", failures=["oom"])
@@ -309,6 +314,29 @@ def report_markdown(results: list[CaseResult], seconds: float) -> str:
     return "".join(lines)
 
 
+def _logged(log: Path) -> list[CaseResult]:
+    """The cases a run logged as it went; a line cut short by the run's end is not a case."""
+    out = []
+    for line in log.read_text(encoding="utf-8").splitlines():
+        with contextlib.suppress(json.JSONDecodeError):
+            r = json.loads(line)
+            out.append(CaseResult(**{**r, "case": Case(**r["case"])}))
+    return out
+
+
+def code_version() -> str:
+    """The commit fuzzed, ``+changes`` when the code under test differs from it: a resumed run
+    must test the same code as the run it goes on with."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True).stdout.strip()
+
+    commit = git("rev-parse", "HEAD") or "unknown"
+    dirty = git("status", "--porcelain", "--", "pipeline", "extractors", "schemas", "expectations")
+    return commit + ("+changes" if dirty else "")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=10_000, help="number of cases (default 10000)")
@@ -325,10 +353,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", type=Path, help="with --reproduce: write the mutated file here")
     parser.add_argument("--report-from", type=Path, metavar="CASES_JSONL",
                         help="only write the report of the cases a run (perhaps interrupted) logged")
+    parser.add_argument("--resume", action="store_true",
+                        help="go on with the run logged in --out (same cases, seed and limits, same code): "
+                             "the cases it logged are kept, the others run")
     args = parser.parse_args(argv)
     if args.report_from:
-        logged = [json.loads(line) for line in args.report_from.read_text(encoding="utf-8").splitlines()]
-        results = [CaseResult(**{**r, "case": Case(**r["case"])}) for r in logged]
+        results = _logged(args.report_from)
         text = report_markdown(results, 0).replace(" in 0 s.", " (from the log of a run).")
         (args.report_from.parent / "report.md").write_text(text, encoding="utf-8")
         print(text)
@@ -350,16 +380,27 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if result.failures else 0
     started = time.perf_counter()
     args.out.mkdir(parents=True, exist_ok=True)
-    log = args.out / "cases.jsonl"
-    log.unlink(missing_ok=True)
-    results = run(args.cases, args.seed, args.jobs, args.timeout, args.max_memory, args.validate_every,
-                  progress=sys.stderr.isatty(), log=log)
+    log, manifest = args.out / "cases.jsonl", args.out / "run.json"
+    params = {"cases": args.cases, "seed": args.seed, "timeout": args.timeout, "max_memory": args.max_memory,
+              "validate_every": args.validate_every, "code": code_version()}
+    done: list[CaseResult] = []
+    if args.resume:
+        if not manifest.exists():
+            parser.error(f"--resume: no run to go on with in {args.out} (no run.json)")
+        before = json.loads(manifest.read_text(encoding="utf-8"))
+        if before != params:
+            parser.error(f"--resume: the run in {args.out} was {before}, this one would be {params}")
+        done = _logged(log) if log.exists() else []
+    else:
+        log.unlink(missing_ok=True)
+        manifest.write_text(json.dumps(params), encoding="utf-8")
+    results = done + run(args.cases, args.seed, args.jobs, args.timeout, args.max_memory, args.validate_every,
+                         progress=sys.stderr.isatty(), log=log, skip={r.case.index for r in done})
     elapsed = time.perf_counter() - started
     text = report_markdown(results, elapsed)
     (args.out / "report.md").write_text(text, encoding="utf-8")
     (args.out / "report.json").write_text(json.dumps(
-        {"cases": args.cases, "seed": args.seed, "seconds": round(elapsed, 1), "timeout": args.timeout,
-         "max_memory": args.max_memory, "validate_every": args.validate_every,
+        {**params, "seconds": round(elapsed, 1), "resumed_with": len(done),
          "table": table(results).to_dict(orient="records"),
          "results": [asdict(r) for r in results]}, ensure_ascii=False, indent=1), encoding="utf-8")
     print(text)

@@ -46,7 +46,7 @@ def expected_lines() -> dict[str, dict[str, str]]:
         return {row["file"]: row for row in csv.DictReader(f)}
 
 
-def _text(value: object) -> str:
+def text_of(value: object) -> str:
     return "" if value is None or str(value) in ("<NA>", "nan", "None") else str(value)
 
 
@@ -62,8 +62,8 @@ def check(path: Path, expected: dict[str, str]) -> Outcome:
     if not expected["symbol"]:
         outcome.diffs.append(("refused", "not a governing-body document", "extracted"))
     row = result.documents.iloc[0]
-    outcome.diffs += [(name, expected[name], _text(row[name])) for name in FIELDS
-                      if _text(row[name]) != expected[name]]
+    outcome.diffs += [(name, expected[name], text_of(row[name])) for name in FIELDS
+                      if text_of(row[name]) != expected[name]]
     assert result.validation is not None
     _, held = gate(result.tables(), result.validation)
     outcome.held_back = sorted(held)

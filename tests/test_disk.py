@@ -77,7 +77,7 @@ def one_error_line(result: subprocess.CompletedProcess[str], pattern: str) -> st
     return lines[0]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One copy for the whole module: a catalog made by one test knows it by this path."""
     folder = tmp_path_factory.mktemp("in")
@@ -85,7 +85,7 @@ def pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / SAMPLE
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def reference(tmp_path_factory: pytest.TempPathFactory, pdf: Path) -> Path:
     """What an undisturbed ingest exports (and its catalog)."""
     out = tmp_path_factory.mktemp("reference")

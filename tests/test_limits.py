@@ -54,6 +54,31 @@ def test_past_the_memory_limit_the_document_fails_and_the_caller_goes_on(tmp_pat
     assert extract(SEED).doc_key == "EBPBAC25/3:zh"
 
 
+def _dies(how: str) -> None:  # in the limited child
+    import os
+    import signal
+
+    if how == "silently":
+        os._exit(1)  # what an interpreter that cannot allocate any more may do, without a word
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+@pytest.mark.parametrize(("how", "memory_mb", "kind"), [
+    ("silently", 500, ErrorKind.TOO_LARGE),  # under its memory cap: the file's size
+    ("silently", 0, ErrorKind.INTERNAL),  # no cap: nothing but a bug of ours kills it
+    ("segfault", 500, ErrorKind.INTERNAL),  # a crash in C code is a bug even at the cap
+])
+def test_a_child_that_dies_is_too_large_only_when_it_died_under_its_memory_cap(
+        how: str, memory_mb: int, kind: ErrorKind) -> None:
+    from pipeline.limits import run_limited
+
+    with pytest.raises((PdfError, InternalError)) as caught:
+        run_limited(_dies, (how,), SEED, Limits(seconds=60, memory_mb=memory_mb))
+    assert caught.value.kind == kind, caught.value.reason
+    if kind == ErrorKind.INTERNAL:  # the markers of the cap are gbdocs' own, not the diagnosis
+        assert "memory cap" not in (caught.value.traceback or "")
+
+
 def test_a_content_stream_that_decodes_to_gigabytes_is_refused_before_it_is_decoded(tmp_path: Path) -> None:
     bomb = content_of_page_1(tmp_path / "bomb.pdf", 200, b"q Q " * 8 + b"\n")
     with pytest.raises(PdfError) as caught:
