@@ -63,7 +63,7 @@ def bare_pdfplumber(files: list[Path]) -> tuple[float, float]:
 
 
 def gbdocs_ingest(corpus: Path, out: Path, *args: str) -> float:
-    return timed([sys.executable, "-m", "pipeline.cli", "ingest", str(corpus), "--out", str(out), "--quiet",
+    return timed([sys.executable, "-m", "gbdocs.cli", "ingest", str(corpus), "--out", str(out), "--quiet",
                   *args], cwd=ROOT)
 
 

@@ -3,8 +3,17 @@
 Never imports ``pipeline``.
 """
 
-from extractors.layout import Page, TextLine, read_pages, read_text_pages
-from extractors.pdf import ErrorKind, InternalError, PdfError, PdfInfo, check_file, file_sha256, open_pdf, pdf_info
+from gbdocs.extractors.layout import Page, TextLine, read_pages, read_text_pages
+from gbdocs.extractors.pdf import (
+    ErrorKind,
+    InternalError,
+    PdfError,
+    PdfInfo,
+    check_file,
+    file_sha256,
+    open_pdf,
+    pdf_info,
+)
 
 __all__ = [
     "ErrorKind", "InternalError", "Page", "PdfError", "PdfInfo", "TextLine", "check_file", "file_sha256", "open_pdf",

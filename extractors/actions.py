@@ -13,16 +13,16 @@ import re
 from dataclasses import dataclass, field
 from statistics import median
 
-from extractors.dates import find_dates
-from extractors.document import DocumentModel
-from extractors.headers import Header, Roles, find_header, match_roles
-from extractors.layout import BBox, Cell, Table, TextLine
-from extractors.paragraphs import paragraph_parts
-from extractors.periods import expected_completion, period_of
-from extractors.records import ActionRecord
-from extractors.script import is_cjk, join_lines, spaced_cjk_latin_ratio
-from schemas.table_headers import ACTION_TABLE
-from schemas.vocabularies import category_key
+from gbdocs.extractors.dates import find_dates
+from gbdocs.extractors.document import DocumentModel
+from gbdocs.extractors.headers import Header, Roles, find_header, match_roles
+from gbdocs.extractors.layout import BBox, Cell, Table, TextLine
+from gbdocs.extractors.paragraphs import paragraph_parts
+from gbdocs.extractors.periods import expected_completion, period_of
+from gbdocs.extractors.records import ActionRecord
+from gbdocs.extractors.script import is_cjk, join_lines, spaced_cjk_latin_ratio
+from gbdocs.schemas.table_headers import ACTION_TABLE
+from gbdocs.schemas.vocabularies import category_key
 
 ROLES: Roles = ACTION_TABLE.roles  # header names per column role: schemas/table_headers.py
 LIST_INTRO = re.compile(r"(行动|actions?\b)[^：:]*[：:]\s*$", re.IGNORECASE)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from extractors.document import DocumentModel
-from extractors.layout import TextLine
-from extractors.paragraphs import Part, paragraph_parts
-from extractors.records import ReferenceRecord
-from extractors.references import find_references
-from extractors.script import join_lines
+from gbdocs.extractors.document import DocumentModel
+from gbdocs.extractors.layout import TextLine
+from gbdocs.extractors.paragraphs import Part, paragraph_parts
+from gbdocs.extractors.records import ReferenceRecord
+from gbdocs.extractors.references import find_references
+from gbdocs.extractors.script import join_lines
 
 
 def _scan(part: Part, in_footnote: bool) -> list[ReferenceRecord]:

@@ -19,11 +19,11 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from extractors.dates import find_dates
-from extractors.layout import Page, TextLine
-from extractors.numerals import session_number
-from extractors.references import find_references, find_symbol
-from extractors.script import (
+from gbdocs.extractors.dates import find_dates
+from gbdocs.extractors.layout import Page, TextLine
+from gbdocs.extractors.numerals import session_number
+from gbdocs.extractors.references import find_references, find_symbol
+from gbdocs.extractors.script import (
     PAGE_NUMBER,
     Vocabulary,
     cjk_share,
@@ -33,8 +33,8 @@ from extractors.script import (
     strip_bullet,
     symbol_tokens,
 )
-from schemas.bodies import BODIES, body_key, fold, is_organ
-from schemas.header_fields import (
+from gbdocs.schemas.bodies import BODIES, body_key, fold, is_organ
+from gbdocs.schemas.header_fields import (
     AGENDA,
     COMMITTEE,
     DISTRIBUTION,

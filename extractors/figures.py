@@ -1,6 +1,6 @@
 """The ``figures`` table: numbers stated in the prose of numbered paragraphs.
 
-Candidates come from the spaCy pipelines of ``extractors.nlp`` (Matcher patterns for
+Candidates come from the spaCy pipelines of ``gbdocs.extractors.nlp`` (Matcher patterns for
 counts, percentages, durations and money). This module decides which candidates are
 figures and what they count:
 
@@ -31,11 +31,11 @@ from typing import TYPE_CHECKING
 import cn2an
 from text_to_num import text2num
 
-from extractors.dates import find_dates
-from extractors.document import DocumentModel
-from extractors.paragraphs import Part, paragraph_parts
-from extractors.records import FigureRecord
-from extractors.references import find_references
+from gbdocs.extractors.dates import find_dates
+from gbdocs.extractors.document import DocumentModel
+from gbdocs.extractors.paragraphs import Part, paragraph_parts
+from gbdocs.extractors.records import FigureRecord
+from gbdocs.extractors.references import find_references
 
 if TYPE_CHECKING:  # spaCy is imported only when figures are extracted (start-up cost)
     from spacy.tokens import Span
@@ -225,7 +225,7 @@ def _en_number_of(tokens: list[str]) -> str:
 
 
 def _figures_in(part: Part, language: str) -> list[_Figure]:
-    from extractors.nlp import pipeline
+    from gbdocs.extractors.nlp import pipeline
 
     nlp = pipeline(language)
     excluded = _excluded_spans(part.text)

@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from extractors.layout import Cell, Table, header_columns
-from schemas.table_headers import HeaderGenre, normalise_name
+from gbdocs.extractors.layout import Cell, Table, header_columns
+from gbdocs.schemas.table_headers import HeaderGenre, normalise_name
 
 Roles = tuple[tuple[str, re.Pattern[str]], ...]
 MAX_HEADER_ROWS = 3

@@ -22,9 +22,9 @@ from typing import Any
 
 import pdfplumber
 
-from extractors.pdf import MAX_PAGE_CONTENT_MB, ErrorKind, InternalError, PdfError, detail, out_of_memory
-from extractors.script import is_cjk, is_page_number
-from schemas.table_headers import names_a_table, normalise_name
+from gbdocs.extractors.pdf import MAX_PAGE_CONTENT_MB, ErrorKind, InternalError, PdfError, detail, out_of_memory
+from gbdocs.extractors.script import is_cjk, is_page_number
+from gbdocs.schemas.table_headers import names_a_table, normalise_name
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
 

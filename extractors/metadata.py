@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
-from extractors.dates import parse_date
-from extractors.document import DocumentModel, column_blocks
-from extractors.numerals import session_number
-from extractors.paragraphs import extract_paragraphs
-from extractors.pdf import PdfInfo
-from extractors.records import DocumentRecord
-from schemas.bodies import body_key, body_of_symbol
-from schemas.header_fields import AGENDA, SESSION
+from gbdocs.extractors.dates import parse_date
+from gbdocs.extractors.document import DocumentModel, column_blocks
+from gbdocs.extractors.numerals import session_number
+from gbdocs.extractors.paragraphs import extract_paragraphs
+from gbdocs.extractors.pdf import PdfInfo
+from gbdocs.extractors.records import DocumentRecord
+from gbdocs.schemas.bodies import body_key, body_of_symbol
+from gbdocs.schemas.header_fields import AGENDA, SESSION
 
 # Sessions numbered within a year ("First regular session 2025") have no session number.
 YEARLY_SESSION = re.compile(r"\b(?:regular|annual)\s+session", re.IGNORECASE)

@@ -17,7 +17,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from extractors.figures import CURRENCIES_EN, CURRENCIES_ZH, EN_STOP, MULTIPLIERS_EN, MULTIPLIERS_ZH
+from gbdocs.extractors.figures import CURRENCIES_EN, CURRENCIES_ZH, EN_STOP, MULTIPLIERS_EN, MULTIPLIERS_ZH
 
 USER_DICT = Path(__file__).with_name("data") / "jieba_user_dict.txt"
 
@@ -134,7 +134,7 @@ class FigureFinder:
     """Marks candidate figures as spans in ``doc.spans["figures"]``, labelled with the
     pattern that found them (percent, money, duration, count_more, count); the longest match
     wins where patterns overlap. Deciding which candidates are figures is left to
-    ``extractors.figures``, which knows about dates, symbols and ordinals."""
+    ``gbdocs.extractors.figures``, which knows about dates, symbols and ordinals."""
 
     def __init__(self, nlp: Language, language: str) -> None:
         self.matcher = Matcher(nlp.vocab)

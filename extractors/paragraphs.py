@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from extractors.document import NUMBERED, SUBITEM, Block, DocumentModel, Footnote
-from extractors.layout import TextLine
-from extractors.records import ParagraphRecord
-from extractors.script import join_lines, spaced_cjk_latin_ratio, strip_bullet
+from gbdocs.extractors.document import NUMBERED, SUBITEM, Block, DocumentModel, Footnote
+from gbdocs.extractors.layout import TextLine
+from gbdocs.extractors.records import ParagraphRecord
+from gbdocs.extractors.script import join_lines, spaced_cjk_latin_ratio, strip_bullet
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import calendar
 import re
 from dataclasses import dataclass
 
-from extractors.dates import MONTHS
+from gbdocs.extractors.dates import MONTHS
 
 _ZH_Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _EN_Q = {"first": 1, "second": 2, "third": 3, "fourth": 4}

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 
-from extractors.dates import MONTHS
-from extractors.document import DocumentModel
-from extractors.headers import Roles, find_header, match_roles
-from extractors.layout import Cell, Table
-from extractors.records import ProgressRecord
-from extractors.references import find_symbol
-from schemas.table_headers import PROGRESS_TABLE
+from gbdocs.extractors.dates import MONTHS
+from gbdocs.extractors.document import DocumentModel
+from gbdocs.extractors.headers import Roles, find_header, match_roles
+from gbdocs.extractors.layout import Cell, Table
+from gbdocs.extractors.records import ProgressRecord
+from gbdocs.extractors.references import find_symbol
+from gbdocs.schemas.table_headers import PROGRESS_TABLE
 
 ROLES: Roles = PROGRESS_TABLE.roles  # header names per column role: schemas/table_headers.py
 NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%|％)?\s*(\*{0,3})\s*$")

@@ -1,6 +1,6 @@
 """Cited documents, decisions, resolutions and URLs, found in text and normalised.
 
-Symbols follow the grammars of the body registry (``schemas.bodies``): WHO (A77/28,
+Symbols follow the grammars of the body registry (``gbdocs.schemas.bodies``): WHO (A77/28,
 EB154/33 Add.3 Rev.1, EBPBAC25/3, EB152/2023/REC/2, decisions EB152(16), resolutions WHA76.1),
 the United Nations (A/80/6 (Sect. 4), E/ICEF/2025/AB/L.3/Add.1, DP/FPA/2025/2, UNW/2025/3) and
 the JIU (JIU/NOTE/2022/1/Rev.1). A WHO symbol printed without its body (154/34 Add.2) is
@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractors.dates import find_dates
-from schemas.bodies import BODIES, WHO_SUFFIX
+from gbdocs.extractors.dates import find_dates
+from gbdocs.schemas.bodies import BODIES, WHO_SUFFIX
 
 _BOUNDARY_BEFORE = r"(?<![A-Za-z0-9/_.\-])"
 _BOUNDARY_AFTER = r"(?![A-Za-z0-9/])"

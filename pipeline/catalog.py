@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from schemas import TABLES, Table
+from gbdocs.schemas import TABLES, Table
 
 LOCK_WAIT = 10.0  # seconds; GBDOCS_LOCK_WAIT overrides it
 

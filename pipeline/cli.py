@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from pipeline import __version__
+from gbdocs import __version__
 
 EXIT_FAILED = 1  # a document failed; usage errors exit 2 (click's own convention)
 EXIT_INTERNAL = 3  # gbdocs itself failed (a bug to report), not the file
@@ -30,7 +30,7 @@ def _internal(exc: Exception) -> None:
 
 def _limit_options(command: Any) -> Any:
     """--timeout and --max-memory, the same on every command that reads PDFs."""
-    from pipeline.limits import BASE_MEMORY_MB, BASE_SECONDS, MEMORY_MB_PER_PAGE, SECONDS_PER_PAGE
+    from gbdocs.limits import BASE_MEMORY_MB, BASE_SECONDS, MEMORY_MB_PER_PAGE, SECONDS_PER_PAGE
 
     command = click.option(
         "--max-memory", type=click.IntRange(0), metavar="MB",
@@ -43,7 +43,7 @@ def _limit_options(command: Any) -> Any:
 
 
 def _limits(timeout: float | None, max_memory: int | None) -> Any:
-    from pipeline.limits import Limits
+    from gbdocs.limits import Limits
 
     return Limits(seconds=timeout, memory_mb=max_memory)
 
@@ -95,8 +95,8 @@ def inspect(files: tuple[Path, ...], out_dir: Path, password: str | None, png: b
     does. A file that cannot be read (not a PDF, truncated, encrypted, no text layer) is
     reported on one line and skipped; the others are still written.
     """
-    from extractors import InternalError, PdfError
-    from pipeline.inspect import inspect_pdf
+    from gbdocs.extractors import InternalError, PdfError
+    from gbdocs.inspect import inspect_pdf
 
     results: list[dict[str, object]] = []
     failed = internal = 0
@@ -150,10 +150,10 @@ def extract(file: Path, out_dir: Path | None, password: str | None, bom: bool, t
     A file that cannot be read (not a PDF, truncated, encrypted, no text layer, not a
     governing-body document) is reported on one line; nothing is written for it.
     """
-    from extractors import InternalError, PdfError
-    from pipeline.export import export
-    from pipeline.extraction import extract as extract_pdf
-    from pipeline.tableio import WriteError
+    from gbdocs.export import export
+    from gbdocs.extraction import extract as extract_pdf
+    from gbdocs.extractors import InternalError, PdfError
+    from gbdocs.tableio import WriteError
 
     out = out_dir or Path("out") / file.stem
     try:
@@ -221,8 +221,8 @@ def validate(directory: Path, as_json: bool, quiet: bool) -> None:
     or after editing the CSVs by hand): exit 0 if every document passes, 1 if a critical
     expectation fails. Writes DIRECTORY/validation.html.
     """
-    from pipeline.tableio import TableFileError, read_tables
-    from pipeline.validate import validate_tables
+    from gbdocs.tableio import TableFileError, read_tables
+    from gbdocs.validate import validate_tables
 
     try:
         tables = read_tables(directory)
@@ -281,10 +281,10 @@ def ingest(paths: tuple[Path, ...], out_dir: Path, db: Path | None, jobs: int | 
       gbdocs ingest archive/ --out out/ --jobs 2
       gbdocs ingest new/*.pdf --out out/ --executor dask --scheduler tcp://10.0.0.5:8786
     """
-    from pipeline.catalog import CatalogError
-    from pipeline.ingest import TaskResult
-    from pipeline.ingest import ingest as run_ingest
-    from pipeline.tableio import WriteError
+    from gbdocs.catalog import CatalogError
+    from gbdocs.ingest import TaskResult
+    from gbdocs.ingest import ingest as run_ingest
+    from gbdocs.tableio import WriteError
 
     bar: Any = None
     show_bar = not quiet and not as_json and sys.stderr.isatty()

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.extraction import Extraction
-from pipeline.tableio import TableSet, write_table_sets, write_tables
-from pipeline.validate import ValidationReport, validate_tables
-from schemas import TABLES
+from gbdocs.extraction import Extraction
+from gbdocs.schemas import TABLES
+from gbdocs.tableio import TableSet, write_table_sets, write_tables
+from gbdocs.validate import ValidationReport, validate_tables
 
 
 @dataclass(frozen=True)

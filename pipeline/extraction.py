@@ -9,21 +9,21 @@ from pathlib import Path
 
 import pandas as pd
 
-from extractors import ErrorKind, InternalError, PdfError, check_file, open_pdf, pdf_info, read_text_pages
-from extractors.actions import extract_actions
-from extractors.citations import extract_references
-from extractors.document import analyse
-from extractors.figures import extract_figures
-from extractors.metadata import extract_document
-from extractors.paragraphs import extract_paragraphs
-from extractors.pdf import out_of_memory
-from extractors.progress import extract_progress
-from extractors.records import ActionRecord
-from pipeline.frames import to_frame
-from pipeline.limits import SCALED, Limits, run_limited
-from pipeline.tableio import write_tables
-from pipeline.validate import ValidationReport, validate_tables
-from schemas import TABLES
+from gbdocs.extractors import ErrorKind, InternalError, PdfError, check_file, open_pdf, pdf_info, read_text_pages
+from gbdocs.extractors.actions import extract_actions
+from gbdocs.extractors.citations import extract_references
+from gbdocs.extractors.document import analyse
+from gbdocs.extractors.figures import extract_figures
+from gbdocs.extractors.metadata import extract_document
+from gbdocs.extractors.paragraphs import extract_paragraphs
+from gbdocs.extractors.pdf import out_of_memory
+from gbdocs.extractors.progress import extract_progress
+from gbdocs.extractors.records import ActionRecord
+from gbdocs.frames import to_frame
+from gbdocs.limits import SCALED, Limits, run_limited
+from gbdocs.schemas import TABLES
+from gbdocs.tableio import write_tables
+from gbdocs.validate import ValidationReport, validate_tables
 
 
 @dataclass
@@ -52,7 +52,7 @@ class Extraction:
 
     def write(self, out_dir: Path | str, bom: bool = False) -> list[Path]:
         """Write <table>.csv for every table (header row even when empty) and
-        datapackage.json into ``out_dir``, validated or not (see ``pipeline.export``)."""
+        datapackage.json into ``out_dir``, validated or not (see ``gbdocs.export``)."""
         return write_tables(self.tables(), out_dir, bom=bom)
 
 
@@ -85,12 +85,12 @@ def warm_up(validate: bool = True) -> None:
     """Load the language pipelines (spaCy, jieba) and the expectation suites (GX) once in this
     process: the limited child processes are forked from it and start warm (a few seconds
     less per document)."""
-    from extractors.nlp import pipeline
+    from gbdocs.extractors.nlp import pipeline
 
     for language in ("zh", "en"):
         pipeline(language)
     if validate:
-        from pipeline.validate import warm_up as validation_warm_up
+        from gbdocs.validate import warm_up as validation_warm_up
 
         validation_warm_up()
 

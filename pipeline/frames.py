@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from schemas import Table
+from gbdocs.schemas import Table
 
 
 def _blank_is_none(value: Any) -> Any:

@@ -20,10 +20,10 @@ from typing import Any
 
 import pandas as pd
 
-from extractors.pdf import file_sha256
-from pipeline.catalog import Catalog, FileRecord
-from pipeline.limits import NO_LIMITS, SCALED, LimitedPool, Limits, memory_cap, too_large
-from pipeline.tableio import write_tables
+from gbdocs.catalog import Catalog, FileRecord
+from gbdocs.extractors.pdf import file_sha256
+from gbdocs.limits import NO_LIMITS, SCALED, LimitedPool, Limits, memory_cap, too_large
+from gbdocs.tableio import write_tables
 
 
 @dataclass
@@ -90,8 +90,8 @@ def process(path: str, sha: str, password: str | None = None, memory_mb: int | N
     """One document, in a worker: extract, validate, return the tables or the reason. The
     worker is the limited process: the document may add ``memory_mb`` to it (the time limit
     is the pool's)."""
-    from extractors import InternalError, PdfError
-    from pipeline.extraction import extract
+    from gbdocs.extraction import extract
+    from gbdocs.extractors import InternalError, PdfError
 
     try:
         with memory_cap(memory_mb):
@@ -104,8 +104,8 @@ def process(path: str, sha: str, password: str | None = None, memory_mb: int | N
         internal = exc if isinstance(exc, InternalError) else InternalError(path, exc)
         return TaskResult(path, sha, "failed", internal.reason, peak_rss_mb=_peak_rss_mb(),
                           traceback=internal.traceback)
-    from pipeline.export import gate
-    from schemas import TABLES
+    from gbdocs.export import gate
+    from gbdocs.schemas import TABLES
 
     report = result.validation
     assert report is not None
@@ -132,7 +132,7 @@ def _peak_rss_mb() -> float:
 
 
 def _run_local(paths: dict[str, str], password: str | None, jobs: int, limits: Limits) -> Iterator[TaskResult]:
-    from pipeline.extraction import warm_up
+    from gbdocs.extraction import warm_up
 
     warm_up()  # the workers are forked from this process: they start with it all loaded
     budgets = {p: limits.for_file(p) for p in paths}

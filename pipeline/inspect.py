@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from extractors import check_file, file_sha256, open_pdf, read_text_pages
-from extractors.layout import Page, TextLine
-from pipeline.limits import SCALED, Limits, run_limited
-from pipeline.output import atomic_directory, write_csv
+from gbdocs.extractors import check_file, file_sha256, open_pdf, read_text_pages
+from gbdocs.extractors.layout import Page, TextLine
+from gbdocs.limits import SCALED, Limits, run_limited
+from gbdocs.output import atomic_directory, write_csv
 
 LINE_COLUMNS = ["page", "top", "bottom", "x0", "x1", "size", "fontname", "bold", "text", "markers"]
 CELL_COLUMNS = ["page", "table", "strategy", "row", "col", "x0", "top", "x1", "bottom", "text"]

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from extractors.pdf import ErrorKind, InternalError, PdfError, pdfium_page_count
+from gbdocs.extractors.pdf import ErrorKind, InternalError, PdfError, pdfium_page_count
 
 T = TypeVar("T")
 

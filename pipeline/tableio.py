@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
-from schemas import TABLES, Table, table_schema
+from gbdocs.schemas import TABLES, Table, table_schema
 
 _BOOL = {"true": True, "false": False, "True": True, "False": False, "TRUE": True, "FALSE": False}
 

@@ -21,9 +21,10 @@ from typing import Any
 
 import pandas as pd
 
-from schemas import TABLES
+from gbdocs import expectations
+from gbdocs.schemas import TABLES
 
-EXPECTATIONS_DIR = Path(__file__).resolve().parents[1] / "expectations"
+EXPECTATIONS_DIR = Path(expectations.__file__).parent  # installed with the package
 
 # GX 1.24 deprecates string row conditions, which JSON suites need; they still work.
 warnings.filterwarnings("ignore", message="The condition_parser parameter is deprecated", category=DeprecationWarning)

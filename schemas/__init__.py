@@ -1,8 +1,8 @@
 """Output tables and vocabularies of gbdocs. Imports nothing from extractors or pipeline."""
 
-from schemas.bodies import BODIES, BODY_KEYS, body_key
-from schemas.table_schema import table_schema
-from schemas.tables import (
+from gbdocs.schemas.bodies import BODIES, BODY_KEYS, body_key
+from gbdocs.schemas.table_schema import table_schema
+from gbdocs.schemas.tables import (
     ACTIONS,
     DOCUMENTS,
     FIGURES,
@@ -13,7 +13,7 @@ from schemas.tables import (
     Column,
     Table,
 )
-from schemas.vocabularies import CATEGORIES, CATEGORY_KEYS, category_key
+from gbdocs.schemas.vocabularies import CATEGORIES, CATEGORY_KEYS, category_key
 
 __all__ = [
     "ACTIONS", "BODIES", "BODY_KEYS", "CATEGORIES", "CATEGORY_KEYS", "DOCUMENTS", "FIGURES", "PARAGRAPHS",

@@ -5,7 +5,7 @@ A body has a key (the value of ``documents.body``), the names its documents prin
 the documents, decisions and resolutions it issues. A new body is a new entry here; nothing
 in ``extractors`` names a body.
 
-Symbol grammars are regular expressions without boundaries; ``extractors.references`` adds
+Symbol grammars are regular expressions without boundaries; ``gbdocs.extractors.references`` adds
 the boundaries and tries every body's forms, the longest match winning.
 """
 

@@ -4,7 +4,7 @@ a column is an entry here, and the page model, the action and the progress extra
 it (the page model uses it to find tables that have neither rules nor a bold header row).
 
 Names are matched against a header cell's text without spaces, lowercased, a trailing colon
-dropped (``extractors.headers.header_name``); roles are tried in order and each column takes
+dropped (``gbdocs.extractors.headers.header_name``); roles are tried in order and each column takes
 the first role whose pattern it matches.
 """
 

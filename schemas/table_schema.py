@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from schemas.tables import Table
+from gbdocs.schemas.tables import Table
 
 
 def table_schema(table: Table) -> dict[str, Any]:

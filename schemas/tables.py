@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from schemas.bodies import BODY_KEYS
-from schemas.vocabularies import CATEGORY_KEYS
+from gbdocs.schemas.bodies import BODY_KEYS
+from gbdocs.schemas.vocabularies import CATEGORY_KEYS
 
 DType = Literal["string", "integer", "number", "date", "boolean"]
 

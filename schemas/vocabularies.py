@@ -1,4 +1,4 @@
-"""Controlled vocabularies: action categories, with zh and en names (bodies: ``schemas.bodies``).
+"""Controlled vocabularies: action categories, with zh and en names (bodies: ``gbdocs.schemas.bodies``).
 
 New categories are added here with both names, never as ad hoc strings in extractors.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schemas.bodies import fold
+from gbdocs.schemas.bodies import fold
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ def documents(corpus: Path) -> list[dict[str, str]]:
 
 
 def check_one(corpus: Path, doc: dict[str, str]) -> DocResult:
-    from pipeline import NO_LIMITS, PdfError, extract
+    from gbdocs import NO_LIMITS, PdfError, extract
 
     pdf = corpus / f"{doc['id']}.pdf"
     expected = load_dir(corpus / doc["id"] / "expected")

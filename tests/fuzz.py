@@ -1,5 +1,5 @@
 """Fuzzing harness: seeded, reproducible mutations of sample, generated and real PDFs fed to
-``pipeline.extract`` the way a user's archive would feed it, each case in a worker process
+``gbdocs.extract`` the way a user's archive would feed it, each case in a worker process
 held to a time and memory limit of its own.
 
     python tests/fuzz.py --cases 10000 --validate-every 10 --out out/fuzz   # what `make fuzz` runs
@@ -149,11 +149,11 @@ def _signature(exc: BaseException) -> str:
 
 def run_case(case: Case, workdir: str, seconds: float, memory_mb: int, validate: bool,
              baseline: dict[str, str] | None, seed_text: str | None) -> CaseResult:
-    """One case, in a harness worker: the mutated file through ``pipeline.extract`` under
+    """One case, in a harness worker: the mutated file through ``gbdocs.extract`` under
     gbdocs' own limits, with this process's stderr captured to look for tracebacks."""
-    from extractors import InternalError, PdfError
-    from pipeline.extraction import extract
-    from pipeline.limits import Limits, memory_cap
+    from gbdocs.extraction import extract
+    from gbdocs.extractors import InternalError, PdfError
+    from gbdocs.limits import Limits, memory_cap
     path = Path(workdir) / f"case-{case.index}.pdf"
     err_path = Path(workdir) / f"case-{case.index}.err"
     path.write_bytes(case_bytes(case))
@@ -203,8 +203,8 @@ def run_case(case: Case, workdir: str, seconds: float, memory_mb: int, validate:
 
 
 def _baselines(seeds: tuple[str, ...]) -> dict[str, tuple[dict[str, str] | None, str | None]]:
-    from pipeline.extraction import extract
-    from pipeline.limits import NO_LIMITS
+    from gbdocs.extraction import extract
+    from gbdocs.limits import NO_LIMITS
 
     out: dict[str, tuple[dict[str, str] | None, str | None]] = {}
     for seed_file in seeds:
@@ -226,7 +226,7 @@ def run(n: int, base_seed: int = 1, jobs: int = 2, seconds: float = 10.0, memory
 
     from pebble import ProcessExpired, ProcessPool
 
-    from pipeline.extraction import warm_up
+    from gbdocs.extraction import warm_up
 
     warm_up()
     baselines = _baselines(seeds)
@@ -371,8 +371,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"wrote {args.write}; run: gbdocs --debug extract {args.write}")
             return 0
         with tempfile.TemporaryDirectory() as workdir:
-            from pipeline.extraction import extract
-            from pipeline.limits import NO_LIMITS
+            from gbdocs.extraction import extract
+            from gbdocs.limits import NO_LIMITS
 
             base = (_digest(extract(ROOT / seed_file, limits=NO_LIMITS).tables()), reader_text(ROOT / seed_file))
             result = run_case(case, workdir, args.timeout, args.max_memory, True, *base)

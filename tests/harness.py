@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
-from pipeline.tableio import read_table  # noqa: E402
-from schemas import TABLES, Table  # noqa: E402
+from gbdocs.schemas import TABLES, Table  # noqa: E402
+from gbdocs.tableio import read_table  # noqa: E402
 
 SAMPLES_DIR = ROOT / "samples"
 EXPECTED_DIR = SAMPLES_DIR / "expected"
@@ -176,7 +176,7 @@ def compare(expected: dict[str, pd.DataFrame], actual: dict[str, pd.DataFrame]) 
 @cache
 def extracted(name: str) -> Any:
     """gbdocs' extraction of a sample or a variant (samples/variants/<name>.pdf), once per test run."""
-    from pipeline import NO_LIMITS, extract
+    from gbdocs import NO_LIMITS, extract
 
     variant = SAMPLES_DIR / "variants" / f"{name}.pdf"
     # the tables are what is tested here; the limits have their own tests (test_limits), and a

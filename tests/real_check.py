@@ -19,10 +19,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extractors import PdfError  # noqa: E402
-from pipeline.export import gate  # noqa: E402
-from pipeline.extraction import extract  # noqa: E402
-from pipeline.limits import NO_LIMITS  # noqa: E402
+from gbdocs.export import gate  # noqa: E402
+from gbdocs.extraction import extract  # noqa: E402
+from gbdocs.extractors import PdfError  # noqa: E402
+from gbdocs.limits import NO_LIMITS  # noqa: E402
 
 EXPECTED = ROOT / "samples" / "real" / "expected" / "documents.csv"
 FIELDS = ("symbol", "body", "date", "session_name", "session", "agenda_item", "title", "pages")

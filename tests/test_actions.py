@@ -8,9 +8,9 @@ import re
 import pandas as pd
 import pytest
 
-from extractors.actions import header_roles
-from extractors.layout import Cell, TextLine
-from extractors.periods import expected_completion
+from gbdocs.extractors.actions import header_roles
+from gbdocs.extractors.layout import Cell, TextLine
+from gbdocs.extractors.periods import expected_completion
 from harness import extracted, load_expected
 
 VARIANTS = {

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from bad_inputs import GOOD, PASSWORD, encrypted, make_bad_inputs, not_a_governing_body_document
+from gbdocs.inspect import CELL_COLUMNS, LINE_COLUMNS
 from harness import SAMPLES_DIR
-from pipeline.inspect import CELL_COLUMNS, LINE_COLUMNS
 
-GBDOCS = [sys.executable, "-m", "pipeline.cli"]
+GBDOCS = [sys.executable, "-m", "gbdocs.cli"]
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -127,7 +127,7 @@ def test_extract_writes_every_table_and_the_datapackage(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [*(f"{n}.csv" for n in names), "datapackage.json", "validation.html", "validation.txt"])
     assert summary["exported"] and summary["validation"]["critical"] == []
-    from schemas import TABLES
+    from gbdocs.schemas import TABLES
 
     for name in names:
         with (out / f"{name}.csv").open(encoding="utf-8", newline="") as f:
@@ -163,8 +163,8 @@ def test_extract_bad_input(tmp_path: Path, bad_inputs, kind: str) -> None:
 # A bug of ours, injected into a real extraction: the sample itself is a valid file.
 _INJECT = """
 import sys
-import extractors.layout as layout
-import pipeline.extraction as extraction
+import gbdocs.extractors.layout as layout
+import gbdocs.extraction as extraction
 real_read_page = layout.read_page
 def read_page(page, number, before=()):
     if number == 2 and sys.argv[1] == "page":
@@ -175,7 +175,7 @@ def extract_figures(model):
 layout.read_page = read_page
 if sys.argv[1] == "extractor":
     extraction.extract_figures = extract_figures
-from pipeline.cli import cli
+from gbdocs.cli import cli
 cli(sys.argv[2:], prog_name="gbdocs")
 """
 

@@ -32,13 +32,13 @@ import duckdb
 import pandas as pd
 import pytest
 
+from gbdocs.export import export
+from gbdocs.extraction import Extraction
+from gbdocs.tableio import WriteError, read_tables, write_tables
 from harness import SAMPLES_DIR
 from mutations import duplicate_action_id
-from pipeline.export import export
-from pipeline.extraction import Extraction
-from pipeline.tableio import WriteError, read_tables, write_tables
 
-GBDOCS = [sys.executable, "-m", "pipeline.cli"]
+GBDOCS = [sys.executable, "-m", "gbdocs.cli"]
 SAMPLE = "EBPBAC25_3.en.pdf"  # 6 pages, no Chinese pipeline to load: the quickest sample
 EXPORT = [*(f"{n}.csv" for n in ("documents", "paragraphs", "actions", "progress", "figures", "references")),
           "datapackage.json"]

@@ -8,8 +8,8 @@ import re
 import pandas as pd
 import pytest
 
-from extractors import open_pdf, read_pages
-from extractors.document import analyse
+from gbdocs.extractors import open_pdf, read_pages
+from gbdocs.extractors.document import analyse
 from harness import SAMPLE_STEMS, SAMPLES_DIR, extracted, load_expected
 
 VARIANTS = {
@@ -80,7 +80,7 @@ def test_no_space_between_cjk_characters_in_chinese_output(name: str) -> None:
 
 
 def test_footnote_markers_point_to_their_notes() -> None:
-    from extractors.paragraphs import extract_paragraphs
+    from gbdocs.extractors.paragraphs import extract_paragraphs
 
     with open_pdf(ALL["A77_28.en"]) as pdf:
         paragraphs = {p.number: p for p in extract_paragraphs(analyse(read_pages(pdf)))}
@@ -100,7 +100,7 @@ def test_footnote_markers_point_to_their_notes() -> None:
 def test_a_title_set_in_body_type_is_still_found_after_the_header_fields(stem: str) -> None:
     """Some producers set the title in the body's size (bold): read page 1 of a sample as if its
     body were as large as its title; the header fields still end where the title begins."""
-    from extractors.document import _header
+    from gbdocs.extractors.document import _header
 
     with open_pdf(SAMPLES_DIR / f"{stem}.pdf") as pdf:
         pages = read_pages(pdf)

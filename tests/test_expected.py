@@ -9,8 +9,8 @@ from collections import Counter
 import pandas as pd
 import pytest
 
+from gbdocs.schemas import TABLES, category_key
 from harness import EXPECTED_STEMS, RENDERING_COLUMNS, SAMPLE_STEMS, SAMPLES_DIR
-from schemas import TABLES, category_key
 
 PAIRS = sorted({stem.rsplit(".", 1)[0] for stem in EXPECTED_STEMS})
 FOOTNOTE = re.compile(r"\[\^(.*?)\]")

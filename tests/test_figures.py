@@ -9,10 +9,10 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from extractors.dates import find_dates
-from extractors.figures import _figures_in, _part_of_measures
-from extractors.paragraphs import Part
-from extractors.references import find_references
+from gbdocs.extractors.dates import find_dates
+from gbdocs.extractors.figures import _figures_in, _part_of_measures
+from gbdocs.extractors.paragraphs import Part
+from gbdocs.extractors.references import find_references
 from harness import extracted, load_expected
 
 VARIANTS = ["A77_28.zh.letter-sans", "A77_28.zh.wqy", "A77_28.zh.horizontal-rules", "A77_28.zh.unruled",
@@ -162,6 +162,6 @@ def test_the_nlp_pipeline_is_built_once_and_only_when_needed() -> None:
     code = "import sys, pipeline.cli; print('spacy' in sys.modules, 'jieba' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]  # gbdocs --help, gbdocs inspect do not pay for NLP
-    from extractors.nlp import pipeline
+    from gbdocs.extractors.nlp import pipeline
 
     assert pipeline("zh") is pipeline("zh")

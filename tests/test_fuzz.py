@@ -42,7 +42,7 @@ def test_the_fixed_subset_ends_in_tables_or_one_clean_error() -> None:
 
 
 def fuzz_error_kinds():  # the documented kinds (README, "Errors")
-    from extractors import ErrorKind
+    from gbdocs.extractors import ErrorKind
 
     return ErrorKind
 
@@ -58,8 +58,8 @@ FOUND = [
 
 @pytest.mark.parametrize(("kind", "seed_file", "seed"), FOUND)
 def test_what_fuzzing_found_stays_fixed(tmp_path, kind: str, seed_file: str, seed: int) -> None:
-    from pipeline import extract
-    from pipeline.limits import NO_LIMITS
+    from gbdocs import extract
+    from gbdocs.limits import NO_LIMITS
 
     seed_path = fuzz.ROOT / seed_file
     base = (fuzz._digest(extract(seed_path, limits=NO_LIMITS).tables()), fuzz.reader_text(seed_path))

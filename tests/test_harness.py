@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from gbdocs.schemas import TABLES
 from harness import ROOT, SAMPLE_STEMS, compare, extract_sample, load_expected
-from schemas import TABLES
 
 
 def _copy(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:

@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 
 from bad_inputs import heavy_page, make_bad_inputs, slow_page
+from gbdocs.tableio import read_tables
 from harness import SAMPLE_STEMS, SAMPLES_DIR, compare, load_expected
-from pipeline.tableio import read_tables
 
-GBDOCS = [sys.executable, "-m", "pipeline.cli"]
+GBDOCS = [sys.executable, "-m", "gbdocs.cli"]
 
 
 def run(*args: object, env: dict[str, str] | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
@@ -158,7 +158,7 @@ def test_usage_errors_exit_2(tmp_path: Path, args: list[str]) -> None:
 
 
 def test_a_copy_that_failed_validation_never_replaces_the_valid_file_of_its_document(tmp_path: Path) -> None:
-    from pipeline.catalog import Catalog, FileRecord
+    from gbdocs.catalog import Catalog, FileRecord
 
     tables = extract_sample_tables("A77_28.en")
     doc_key = str(tables["documents"].doc_key.iloc[0])
@@ -190,7 +190,7 @@ def test_a_copy_that_failed_validation_never_replaces_the_valid_file_of_its_docu
 
 
 def extract_sample_tables(stem: str) -> dict[str, pd.DataFrame]:
-    from pipeline import extract
+    from gbdocs import extract
 
     result = extract(SAMPLES_DIR / f"{stem}.pdf")
     assert result.validation is not None and result.validation.ok

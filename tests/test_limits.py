@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from bad_inputs import SEED, content_of_page_1, heavy_page, make_bad_inputs, mutated, slow_page
-from extractors import ErrorKind, InternalError, PdfError
 from fuzz_mutations import anatomy
-from pipeline import extract
-from pipeline.limits import Limits
+from gbdocs import extract
+from gbdocs.extractors import ErrorKind, InternalError, PdfError
+from gbdocs.limits import Limits
 
-GBDOCS = [sys.executable, "-m", "pipeline.cli"]
+GBDOCS = [sys.executable, "-m", "gbdocs.cli"]
 
 
 def test_every_bad_input_is_a_pdf_error_of_its_documented_kind(tmp_path: Path) -> None:
@@ -70,7 +70,7 @@ def _dies(how: str) -> None:  # in the limited child
 ])
 def test_a_child_that_dies_is_too_large_only_when_it_died_under_its_memory_cap(
         how: str, memory_mb: int, kind: ErrorKind) -> None:
-    from pipeline.limits import run_limited
+    from gbdocs.limits import run_limited
 
     with pytest.raises((PdfError, InternalError)) as caught:
         run_limited(_dies, (how,), SEED, Limits(seconds=60, memory_mb=memory_mb))

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 from real_check import FIELDS, expected_lines, text_of
 
+from gbdocs.tableio import read_tables
 from harness import ROOT
-from pipeline.tableio import read_tables
 
 REAL = sorted((ROOT / "samples" / "real").glob("*.pdf"))
 
@@ -24,7 +24,7 @@ REAL = sorted((ROOT / "samples" / "real").glob("*.pdf"))
 @pytest.fixture(scope="session")
 def ingested(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
     out = tmp_path_factory.mktemp("real") / "out"
-    run = subprocess.run([sys.executable, "-m", "pipeline.cli", "ingest", *map(str, REAL), "--out", str(out),
+    run = subprocess.run([sys.executable, "-m", "gbdocs.cli", "ingest", *map(str, REAL), "--out", str(out),
                           "--quiet"], capture_output=True, text=True, timeout=900)
     return out, run
 
@@ -62,7 +62,7 @@ def test_what_ingest_exports_from_real_documents_revalidates_in_the_users_ci(
 
     out, ingest = ingested
     assert ingest.returncode == 0, ingest.stderr
-    check = subprocess.run([sys.executable, "-m", "pipeline.cli", "validate", str(out), "--quiet"],
+    check = subprocess.run([sys.executable, "-m", "gbdocs.cli", "validate", str(out), "--quiet"],
                            capture_output=True, text=True, timeout=600)
     assert check.returncode == 0, check.stderr
     report = validate(out / "datapackage.json")

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from extractors import PdfError, open_pdf, pdf_info
+from gbdocs import extract
+from gbdocs.extractors import PdfError, open_pdf, pdf_info
 from harness import SAMPLES_DIR, compare, extract_sample, load_expected
-from pipeline import extract
 
 GOOD = SAMPLES_DIR / "A77_28.en.pdf"
-GBDOCS = [sys.executable, "-m", "pipeline.cli"]
+GBDOCS = [sys.executable, "-m", "gbdocs.cli"]
 
 
 def _trailing_bytes(path: Path) -> Path:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.dates import find_dates, parse_date
-from extractors.numerals import session_number
-from extractors.references import find_references, normalise_symbol
-from extractors.script import join_lines
+from gbdocs.extractors.dates import find_dates, parse_date
+from gbdocs.extractors.numerals import session_number
+from gbdocs.extractors.references import find_references, normalise_symbol
+from gbdocs.extractors.script import join_lines
 
 
 @pytest.mark.parametrize(("lines", "language", "joined"), [
@@ -87,7 +87,7 @@ def test_a_url_ends_where_the_text_around_it_begins(text: str, url: str) -> None
 
 
 def test_a_hyphenating_document_loses_syllable_hyphens_and_keeps_compounds() -> None:
-    from extractors.script import Vocabulary
+    from gbdocs.extractors.script import Vocabulary
 
     words = Vocabulary({"organization", "implementation", "plan", "report"}, hyphenates=True)
     assert join_lines(["implementation activi-", "ties but"], "en", words)[0] == "implementation activities but"
@@ -101,7 +101,7 @@ def test_a_hyphenating_document_loses_syllable_hyphens_and_keeps_compounds() -> 
 
 
 def test_category_names_of_translations_share_a_key() -> None:
-    from schemas import category_key
+    from gbdocs.schemas import category_key
 
     for name in ("Impact at country level", "Impact at the country level", "Country-level impact",
                  "country-level impact", "在国家级的影响", "国家级影响"):

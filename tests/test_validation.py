@@ -14,14 +14,14 @@ import duckdb
 import pandas as pd
 import pytest
 
+from gbdocs.export import export
+from gbdocs.schemas import TABLES
+from gbdocs.tableio import read_tables, write_tables
+from gbdocs.validate import load_suites, validate_tables
 from harness import SAMPLE_STEMS, extracted
 from mutations import MUTATIONS
-from pipeline.export import export
-from pipeline.tableio import read_tables, write_tables
-from pipeline.validate import load_suites, validate_tables
-from schemas import TABLES
 
-GBDOCS = [sys.executable, "-m", "pipeline.cli"]
+GBDOCS = [sys.executable, "-m", "gbdocs.cli"]
 
 
 

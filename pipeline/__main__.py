@@ -1,0 +1,5 @@
+"""``python -m gbdocs``: the command line."""
+
+from gbdocs.cli import main
+
+main()
