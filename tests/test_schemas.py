@@ -107,3 +107,12 @@ def test_data_flows_one_way() -> None:
     assert not {"extractors", "pipeline"} & _imports("schemas")
     assert "pipeline" not in _imports("extractors")
     assert Path(ROOT / "pipeline").is_dir()
+
+
+def test_the_table_reference_in_docs_is_written_from_the_schemas() -> None:
+    from gbdocs.schemas.reference import reference_markdown
+
+    committed = (ROOT / "docs" / "tables.md").read_text(encoding="utf-8")
+    assert committed == reference_markdown(), "stale: python -m gbdocs.schemas.reference > docs/tables.md"
+    for name, table in TABLES.items():  # every column of every table is in it
+        assert f"## {name}" in committed and all(f"| `{c}` |" in committed for c in table.column_names)
