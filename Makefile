@@ -8,7 +8,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint samples corpus-deps corpus corpus-ci corpus-check real bench fuzz clean
+.PHONY: run test lint samples corpus-deps corpus corpus-ci corpus-check real bench fuzz calc-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("gbdocs needs Python >= 3.11, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -79,6 +79,11 @@ FUZZ_SEED ?= 1
 FUZZ_ARGS ?=
 fuzz: $(STAMP)
 	$(BIN)/python tests/fuzz.py --cases $(FUZZ_CASES) --seed $(FUZZ_SEED) --validate-every 10 --out out/fuzz $(FUZZ_ARGS)
+
+# What LibreOffice Calc shows of `ingest --excel` (the workbook and each CSV), cell by cell,
+# against the tables; needs LibreOffice Calc (apt-get install libreoffice-calc-nogui).
+calc-check: $(STAMP)
+	$(BIN)/python tests/calc_check.py
 
 # Speed and memory against pdftotext and bare pdfplumber (a few minutes; see benchmarks/).
 bench: $(STAMP)

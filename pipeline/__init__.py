@@ -22,8 +22,9 @@ _LAZY = {
     "ErrorKind": "gbdocs.extractors.pdf",
     "Limits": "gbdocs.limits",
     "NO_LIMITS": "gbdocs.limits",
+    "Output": "gbdocs.tableio",
 }
-__all__ = ["NO_LIMITS", "ErrorKind", "Extraction", "InspectResult", "InternalError", "Limits", "PdfError",
+__all__ = ["NO_LIMITS", "ErrorKind", "Extraction", "InspectResult", "InternalError", "Limits", "Output", "PdfError",
            "__version__", "extract", "inspect_pdf"]
 
 

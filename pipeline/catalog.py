@@ -2,7 +2,13 @@
 
 ``files`` has one row per PDF (path, sha256, status ok / partial / invalid / failed / superseded,
 reason, doc_key, pages, timings, peak memory of the worker); each output table has the
-rows of the documents that passed validation, with the ``source_path`` they came from.
+rows of the documents that passed validation, with the ``source_path`` they came from, under
+the table's SQL name (``references`` is ``citations``: REFERENCES is an SQL keyword), dates as
+DATE, and a primary key where rows are unique (every table but ``figures``, whose rows a
+paragraph may repeat). Foreign keys (``doc_key`` -> ``documents``) are declared in the data
+package but not enforced here: DuckDB refuses to delete a document and the rows that refer to
+it in one transaction, and replacing a document in one transaction is what keeps the catalog
+whole through a crash.
 A document is stored in one transaction (old rows out, new rows in, its ``files`` row),
 so a crash leaves either the old or the new state, never half of one.
 
@@ -31,7 +37,8 @@ from gbdocs.schemas import TABLES, Table
 
 LOCK_WAIT = 10.0  # seconds; GBDOCS_LOCK_WAIT overrides it
 
-DUCK_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "date": "VARCHAR", "boolean": "BOOLEAN"}
+DUCK_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "date": "DATE", "boolean": "BOOLEAN"}
+SCHEMA_VERSION = 2  # 1: dates as VARCHAR, no keys, "references"
 
 
 @dataclass(frozen=True)
@@ -101,9 +108,24 @@ def _reason(exc: duckdb.Error) -> str:
     return text.rsplit('": ', 1)[-1] if '": ' in text else text.removeprefix("IO Error: ")
 
 
-def _ddl(table: Table) -> str:
-    cols = ", ".join(f'"{c.name}" {DUCK_TYPES[c.dtype]}' for c in table.columns)
-    return f'CREATE TABLE IF NOT EXISTS "{table.name}" (source_path VARCHAR NOT NULL, {cols})'
+def _ddl(table: Table, name: str | None = None) -> str:
+    # column names quoted: "date" and "text" are type names in SQL
+    cols = ", ".join(f'"{c.name}" {DUCK_TYPES[c.dtype]}{"" if c.nullable else " NOT NULL"}' for c in table.columns)
+    key = ", PRIMARY KEY ({})".format(", ".join(f'"{k}"' for k in table.key)) if table.unique else ""
+    return f"CREATE TABLE IF NOT EXISTS {name or table.catalog_name} (source_path VARCHAR NOT NULL, {cols}{key})"
+
+
+def _upgrade_from_1(con: duckdb.DuckDBPyConnection) -> None:
+    """A catalog of gbdocs 0.1 (dates as text, no keys, a table named "references") rebuilt in
+    place, rows kept."""
+    for table in TABLES.values():
+        old = f"v1_{table.name}"
+        con.execute(f'ALTER TABLE "{table.name}" RENAME TO {old}')
+        con.execute(_ddl(table))
+        cols = ", ".join(f"""CAST(NULLIF("{c.name}", '') AS DATE)""" if c.dtype == "date" else f'"{c.name}"'
+                         for c in table.columns)
+        con.execute(f"INSERT INTO {table.catalog_name} SELECT source_path, {cols} FROM {old}")
+        con.execute(f"DROP TABLE {old}")
 
 
 class Catalog:
@@ -122,8 +144,31 @@ class Catalog:
                 "status VARCHAR NOT NULL, reason VARCHAR, doc_key VARCHAR, pages BIGINT, seconds_read DOUBLE, "
                 "seconds_extract DOUBLE, seconds_validate DOUBLE, peak_rss_mb DOUBLE, ingested_at TIMESTAMP)"
             )
-            for table in TABLES.values():
-                self.con.execute(_ddl(table))
+            self._create_or_upgrade()
+
+    def _create_or_upgrade(self) -> None:
+        con = self.con
+        con.execute("CREATE TABLE IF NOT EXISTS gbdocs_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        row = con.execute("SELECT value FROM gbdocs_meta WHERE key = 'schema_version'").fetchone()
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        version = int(row[0]) if row else (1 if "documents" in tables else SCHEMA_VERSION)
+        if version > SCHEMA_VERSION:
+            raise CatalogError(f"{self.path}: made by a newer gbdocs (catalog version {version}); "
+                               "use that version, or another --db")
+        if version < SCHEMA_VERSION:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                _upgrade_from_1(con)
+            except duckdb.Error as exc:
+                con.execute("ROLLBACK")
+                if (error := _os_reason(exc, self.path)) is not None:
+                    raise error from None
+                raise CatalogError(f"{self.path}: cannot upgrade this catalog of an older gbdocs ({_reason(exc)}); "
+                                   "delete it and ingest again: it is rebuilt from the PDFs") from None
+            con.execute("COMMIT")
+        for table in TABLES.values():
+            con.execute(_ddl(table))
+        con.execute("INSERT OR REPLACE INTO gbdocs_meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
     def close(self) -> None:
         with self._io_errors():
@@ -186,16 +231,16 @@ class Catalog:
                         record.reason, f"not stored: {row[0]} holds this document whole"])))
                 else:
                     superseded = row[0] if row else None
-            for name in TABLES:
-                con.execute(f'DELETE FROM "{name}" WHERE source_path = ?', [record.path])
+            for table in TABLES.values():
+                con.execute(f"DELETE FROM {table.catalog_name} WHERE source_path = ?", [record.path])
                 if superseded:
-                    con.execute(f'DELETE FROM "{name}" WHERE source_path = ?', [superseded])
+                    con.execute(f"DELETE FROM {table.catalog_name} WHERE source_path = ?", [superseded])
             if storing:
                 for name, frame in tables.items():
                     if len(frame):
                         rows = frame.assign(source_path=record.path)[["source_path", *TABLES[name].column_names]]
                         con.register("incoming", rows)
-                        con.execute(f'INSERT INTO "{name}" SELECT * FROM incoming')
+                        con.execute(f"INSERT INTO {TABLES[name].catalog_name} SELECT * FROM incoming")
                         con.unregister("incoming")
                     if callable(before_commit):
                         before_commit()
@@ -216,10 +261,15 @@ class Catalog:
         out: dict[str, pd.DataFrame] = {}
         for name, table in TABLES.items():
             cols = ", ".join(f'"{c}"' for c in table.column_names)
-            frame = self.con.execute(f'SELECT {cols} FROM "{name}" ORDER BY source_path, rowid').df()
+            frame = self.con.execute(f"SELECT {cols} FROM {table.catalog_name} ORDER BY source_path, rowid").df()
             out[name] = frame.astype(table.pandas_dtypes()) if len(frame) else \
                 pd.DataFrame({c: pd.Series(dtype=d) for c, d in table.pandas_dtypes().items()})
         return out
+
+    def last_change(self) -> datetime | None:
+        """When a file was last stored (UTC): the moment the catalog's data last changed."""
+        row = self.con.execute("SELECT max(ingested_at) FROM files").fetchone()
+        return row[0].replace(tzinfo=UTC) if row and row[0] is not None else None
 
     def files(self) -> pd.DataFrame:
         return self.con.execute("SELECT * FROM files ORDER BY path").df()

@@ -42,6 +42,30 @@ def _limit_options(command: Any) -> Any:
              f"[default: {BASE_SECONDS:g} + {SECONDS_PER_PAGE:g} per page; 0: no limit]")(command)
 
 
+def _output_options(command: Any) -> Any:
+    """--excel, --bom, --neutralise-formulas: how the tables are written (``tableio.Output``)."""
+    for option in reversed([
+        click.option("--excel", is_flag=True,
+                     help="For spreadsheets: also write the tables as an .xlsx workbook (one typed sheet per "
+                          "table: dates as dates, IDs such as 9.10 as text, never a formula), and write the "
+                          "CSVs with a byte-order mark (Excel then reads the Chinese right) and formulas "
+                          "neutralised."),
+        click.option("--bom", is_flag=True, help="Write the CSVs as UTF-8 with a byte-order mark (for Excel)."),
+        click.option("--neutralise-formulas", "neutralise", is_flag=True,
+                     help="In the CSVs, put an apostrophe before text that begins with = + - @ (a spreadsheet "
+                          "would run it as a formula: the cells come from PDFs nobody here controls). "
+                          "On with --excel."),
+    ]):
+        command = option(command)
+    return command
+
+
+def _output(excel: bool, bom: bool, neutralise: bool, workbook: str) -> Any:
+    from gbdocs.tableio import Output
+
+    return Output.excel(workbook) if excel else Output(bom=bom, neutralise=neutralise)
+
+
 def _limits(timeout: float | None, max_memory: int | None) -> Any:
     from gbdocs.limits import Limits
 
@@ -129,12 +153,12 @@ def inspect(files: tuple[Path, ...], out_dir: Path, password: str | None, png: b
 @click.option("--out", "out_dir", type=click.Path(path_type=Path),
               help="Directory for the CSVs and datapackage.json  [default: out/<file name>]")
 @click.option("--password", help="Password of an encrypted PDF.")
-@click.option("--bom", is_flag=True, help="Write UTF-8 with a byte-order mark (for Excel).")
+@_output_options
 @_limit_options
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
-def extract(file: Path, out_dir: Path | None, password: str | None, bom: bool, timeout: float | None,
-            max_memory: int | None, as_json: bool, quiet: bool) -> None:
+def extract(file: Path, out_dir: Path | None, password: str | None, excel: bool, bom: bool, neutralise: bool,
+            timeout: float | None, max_memory: int | None, as_json: bool, quiet: bool) -> None:
     """Extract one governing-body PDF into validated tables: OUT/<table>.csv for documents,
     paragraphs, actions, progress, figures and references (a header row even when a table
     is empty), OUT/datapackage.json describing them, and OUT/validation.html.
@@ -169,7 +193,7 @@ def extract(file: Path, out_dir: Path | None, password: str | None, bom: bool, t
             click.echo(json.dumps({"file": str(file), "error": exc.reason, "internal": True}, ensure_ascii=False))
         sys.exit(EXIT_INTERNAL)
     try:
-        exported = export(result, out, bom=bom)
+        exported = export(result, out, _output(excel, bom, neutralise, f"{file.stem}.xlsx"))
     except WriteError as exc:  # read-only folder, full disk: the previous files are left as they were
         click.echo(f"gbdocs: error: {exc}", err=True)
         if as_json:
@@ -258,12 +282,13 @@ def validate(directory: Path, as_json: bool, quiet: bool) -> None:
 @click.option("--scheduler", help="Address of the Dask scheduler (tcp://host:8786); without it, a local cluster.")
 @click.option("--password", help="Password for encrypted PDFs.")
 @click.option("--force", is_flag=True, help="Re-extract files even when unchanged since the last ingest.")
+@_output_options
 @_limit_options
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 def ingest(paths: tuple[Path, ...], out_dir: Path, db: Path | None, jobs: int | None, executor: str,
-           scheduler: str | None, password: str | None, force: bool, timeout: float | None, max_memory: int | None,
-           as_json: bool, quiet: bool) -> None:
+           scheduler: str | None, password: str | None, force: bool, excel: bool, bom: bool, neutralise: bool,
+           timeout: float | None, max_memory: int | None, as_json: bool, quiet: bool) -> None:
     """Ingest many PDFs (files, or directories searched recursively) into the catalog and
     export the validated tables of all documents to OUT.
 
@@ -324,7 +349,8 @@ def ingest(paths: tuple[Path, ...], out_dir: Path, db: Path | None, jobs: int | 
     try:
         summary = run_ingest(paths, out_dir, db=db, jobs=jobs, executor=executor, scheduler=scheduler,
                              password=password, force=force, limits=_limits(timeout, max_memory),
-                             on_result=on_result, on_start=on_start)
+                             on_result=on_result, on_start=on_start,
+                             output=_output(excel, bom, neutralise, "gbdocs.xlsx"))
     except (CatalogError, WriteError) as exc:  # catalog in use elsewhere, read-only folder, full disk
         if bar is not None:
             bar.close()

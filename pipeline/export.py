@@ -18,7 +18,7 @@ import pandas as pd
 
 from gbdocs.extraction import Extraction
 from gbdocs.schemas import TABLES
-from gbdocs.tableio import TableSet, write_table_sets, write_tables
+from gbdocs.tableio import CSV, Output, TableSet, write_table_sets, write_tables
 from gbdocs.validate import ValidationReport, validate_tables
 
 
@@ -49,8 +49,9 @@ def gate(tables: dict[str, pd.DataFrame], report: ValidationReport) -> tuple[dic
     return passed, held
 
 
-def export(result: Extraction, out_dir: Path | str, bom: bool = False) -> ExportResult:
-    """Validate (unless already validated), write what passed, quarantine what did not.
+def export(result: Extraction, out_dir: Path | str, output: Output = CSV) -> ExportResult:
+    """Validate (unless already validated), write what passed, quarantine what did not
+    (``output``: a byte-order mark, formulas neutralised, an .xlsx workbook as well).
 
     The export and its quarantine are written as one set: a folder that cannot be written (read
     only, disk full) raises ``tableio.WriteError`` and leaves both as they were."""
@@ -59,13 +60,14 @@ def export(result: Extraction, out_dir: Path | str, bom: bool = False) -> Export
     title = f"gbdocs validation - {result.source.name}"
     passed, held = gate(result.tables(), report)
     held_names = tuple(t for t in TABLES if t in held)
-    files = {"validation.html": report.html(title, held_names), "validation.txt": report.text(held_names) + "\n"}
+    files: dict[str, str | bytes] = {"validation.html": report.html(title, held_names),
+                                     "validation.txt": report.text(held_names) + "\n"}
     if not held:
-        write_tables(passed, out, bom=bom, extra=files)
+        write_tables(passed, out, output, extra=files)
         return ExportResult(True, out, report, tables=passed)
     folder = quarantine_folder(out, result.source)
     if "documents" in held:
-        write_tables(result.tables(), folder, bom=bom, extra=files)
+        write_tables(result.tables(), folder, output, extra=files, status="quarantined")
         return ExportResult(False, folder, report, held_names, folder)
-    write_table_sets([TableSet(result.tables(), folder, files), TableSet(passed, out, files)], bom=bom)
+    write_table_sets([TableSet(result.tables(), folder, files, "quarantined"), TableSet(passed, out, files)], output)
     return ExportResult(True, out, report, held_names, folder, passed)

@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -22,8 +23,11 @@ from gbdocs.extractors.records import ActionRecord
 from gbdocs.frames import to_frame
 from gbdocs.limits import SCALED, Limits, run_limited
 from gbdocs.schemas import TABLES
-from gbdocs.tableio import write_tables
+from gbdocs.tableio import CSV, Output
 from gbdocs.validate import ValidationReport, validate_tables
+
+if TYPE_CHECKING:
+    from gbdocs.export import ExportResult
 
 
 @dataclass
@@ -50,10 +54,14 @@ class Extraction:
     def tables(self) -> dict[str, pd.DataFrame]:
         return {name: getattr(self, name) for name in TABLES}
 
-    def write(self, out_dir: Path | str, bom: bool = False) -> list[Path]:
-        """Write <table>.csv for every table (header row even when empty) and
-        datapackage.json into ``out_dir``, validated or not (see ``gbdocs.export``)."""
-        return write_tables(self.tables(), out_dir, bom=bom)
+    def write(self, out_dir: Path | str, output: Output = CSV) -> ExportResult:
+        """Write the tables the way ``gbdocs extract`` does, through the same gate: validated
+        first (unless already), what passed to <out_dir>/<table>.csv with datapackage.json and
+        the validation report, what failed to <out_dir>/quarantine/<file>/ (see
+        ``gbdocs.export``). ``output``: ``Output.excel(...)`` for spreadsheets."""
+        from gbdocs.export import export
+
+        return export(self, out_dir, output)
 
 
 def _strategies(actions: list[ActionRecord]) -> dict[str, list[int]]:

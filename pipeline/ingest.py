@@ -23,7 +23,7 @@ import pandas as pd
 from gbdocs.catalog import Catalog, FileRecord
 from gbdocs.extractors.pdf import file_sha256
 from gbdocs.limits import NO_LIMITS, SCALED, LimitedPool, Limits, memory_cap, too_large
-from gbdocs.tableio import write_tables
+from gbdocs.tableio import CSV, Output, write_tables
 
 
 @dataclass
@@ -188,9 +188,11 @@ def ingest(
     limits: Limits = SCALED,
     on_result: Callable[[TaskResult, str | None], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    output: Output = CSV,
 ) -> IngestSummary:
     """Ingest ``paths`` into the catalog ``db`` (default OUT/gbdocs.duckdb), then export the
-    validated tables of every document in it to ``out_dir``."""
+    validated tables of every document in it to ``out_dir`` (``output``: ``Output.excel(...)``
+    for spreadsheets)."""
     started = time.perf_counter()
     out = Path(out_dir)
     db_path = Path(db) if db else out / "gbdocs.duckdb"
@@ -218,8 +220,9 @@ def ingest(
             superseded = catalog.store(_record(result), stored_tables, before_commit=hook)
             if result.extracted is not None:
                 folder = out / "quarantine" / Path(result.path).stem
-                write_tables(result.extracted, folder, extra={"validation.html": result.report_html or "",
-                                                              "validation.txt": (result.report_text or "") + "\n"})
+                write_tables(result.extracted, folder, output, status="quarantined",
+                             extra={"validation.html": result.report_html or "",
+                                    "validation.txt": (result.report_text or "") + "\n"})
             setattr(summary, result.status, getattr(summary, result.status) + 1)
             summary.pages += result.pages or 0
             if result.status == "failed":
@@ -229,7 +232,8 @@ def ingest(
             if on_result:
                 on_result(result, superseded)
         summary.seconds = round(time.perf_counter() - started, 3)
-        write_tables(catalog.tables(), out, extra={"validation.html": _report_html(catalog, summary)})
+        write_tables(catalog.tables(), out, output, extra={"validation.html": _report_html(catalog, summary)},
+                     created=catalog.last_change())
     return summary
 
 

@@ -9,6 +9,8 @@ import os
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -34,18 +36,67 @@ class WriteError(Exception):
 
 
 class TableSet(NamedTuple):
-    """The files of one output folder: every table, datapackage.json, and ``extra`` text files."""
+    """The files of one output folder: every table, datapackage.json, and ``extra`` files;
+    ``status`` says in the data package whether the folder is an export or a quarantine."""
 
     tables: dict[str, pd.DataFrame]
     folder: Path
-    extra: dict[str, str] | None = None
+    extra: dict[str, str | bytes] | None = None
+    status: str = "valid"  # valid | quarantined
 
 
-def datapackage(encoding: str = "utf-8") -> dict[str, Any]:
-    """Frictionless Data Package describing the CSVs gbdocs writes."""
+@dataclass(frozen=True)
+class Output:
+    """How the files are written. ``Output.excel(name)`` is what ``--excel`` asks for."""
+
+    bom: bool = False  # a byte-order mark, by which Excel knows the CSV is UTF-8
+    neutralise: bool = False  # text a spreadsheet would run as a formula gets a leading ' (spreadsheet.py)
+    workbook: str | None = None  # also write the tables as this .xlsx workbook
+
+    @classmethod
+    def excel(cls, workbook: str) -> Output:
+        return cls(bom=True, neutralise=True, workbook=workbook)
+
+
+CSV = Output()  # plain CSV, the text as printed
+
+
+STATUS_TEXT = {
+    "valid": "Every table passed the expectation suites of gbdocs (validation.html, validation.txt).",
+    "quarantined": "QUARANTINED: these tables failed the expectation suites of gbdocs and were not exported; "
+                   "validation.html and validation.txt say why.",
+}
+
+
+def datapackage(tables: dict[str, pd.DataFrame] | None = None, status: str = "valid",
+                output: Output = CSV, created: datetime | None = None) -> dict[str, Any]:
+    """Frictionless Data Package describing the CSVs gbdocs writes: a Table Schema per CSV
+    (primary key, and every table's doc_key a foreign key into documents), the documents the
+    tables come from (``sources``, with each PDF's sha256), when and by which gbdocs it was
+    written, and whether it is an export or a quarantine (``status``). ``created``: when the
+    data last changed (default: now); the catalog's last change for an ingest, so that an
+    export of unchanged data is the same, byte for byte."""
+    from gbdocs import __version__
+
+    documents = (tables or {}).get("documents")
+    sources = [] if documents is None else [
+        {"title": str(row.doc_key), "path": str(row.source_file), "sha256": str(row.sha256)}
+        for row in documents.itertuples(index=False)]
+    notes = [STATUS_TEXT[status]]
+    if output.neutralise:
+        notes.append("Text cells that began with = + - @, a tab or a carriage return carry a leading ' so that "
+                     "no spreadsheet runs them as formulas.")
     return {
         "profile": "tabular-data-package",
-        "name": "gbdocs",
+        "name": "gbdocs-quarantine" if status == "quarantined" else "gbdocs",
+        "title": ("Quarantined tables" if status == "quarantined" else "Tables") +
+                 " extracted from governing-body documents by gbdocs",
+        "description": " ".join(notes),
+        "status": status,
+        "created": (created or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0).isoformat()
+        .replace("+00:00", "Z"),
+        "sources": sources,
+        "gbdocs_version": __version__,
         "resources": [
             {
                 "name": name,
@@ -53,7 +104,8 @@ def datapackage(encoding: str = "utf-8") -> dict[str, Any]:
                 "profile": "tabular-data-resource",
                 "format": "csv",
                 "mediatype": "text/csv",
-                "encoding": encoding,
+                # a byte-order mark is part of UTF-8 (readers skip it); utf-8-sig is Python's name only
+                "encoding": "utf-8",
                 "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": '"', "doubleQuote": True},
                 "schema": table_schema(table),
             }
@@ -66,17 +118,21 @@ def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns[out.dtypes == "boolean"]:  # Frictionless' canonical spelling
         out[col] = out[col].map({True: "true", False: "false"}).astype("string")
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):  # a day, ISO 8601, whatever pandas would print
+            out[col] = out[col].dt.strftime("%Y-%m-%d").astype("string")
     return out
 
 
-def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path | str, bom: bool = False,
-                 extra: dict[str, str] | None = None) -> list[Path]:
-    """Write every table and datapackage.json (plus ``extra`` text files) into ``out_dir``, all or
+def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path | str, output: Output = CSV,
+                 extra: dict[str, str | bytes] | None = None, status: str = "valid",
+                 created: datetime | None = None) -> list[Path]:
+    """Write every table and datapackage.json (plus ``extra`` files) into ``out_dir``, all or
     nothing: see ``write_table_sets``."""
-    return write_table_sets([TableSet(tables, Path(out_dir), extra)], bom=bom)
+    return write_table_sets([TableSet(tables, Path(out_dir), extra, status)], output, created)
 
 
-def write_table_sets(sets: Sequence[TableSet], bom: bool = False) -> list[Path]:
+def write_table_sets(sets: Sequence[TableSet], output: Output = CSV, created: datetime | None = None) -> list[Path]:
     """Write the files of several folders (an export and its quarantine) as one set.
 
     Every file is first written to a temporary folder beside its destination (same file system,
@@ -85,18 +141,29 @@ def write_table_sets(sets: Sequence[TableSet], bom: bool = False) -> list[Path]:
     full disk or a file size limit thus leaves every folder with its previous complete files
     (or none), never a mix of old and new, and raises ``WriteError`` naming the file.
     """
-    encoding = "utf-8-sig" if bom else "utf-8"
+    from gbdocs.spreadsheet import neutralise_tables, workbook_bytes
+
+    encoding = "utf-8-sig" if output.bom else "utf-8"
     with ExitStack() as stack:
         staged: list[tuple[Path, Path]] = []  # (written aside, destination)
-        for tables, folder, extra in sets:
+        for tables, folder, extra, status in sets:
             tmp = stack.enter_context(_staging_folder(Path(folder)))
-            files: dict[str, pd.DataFrame | str] = {f"{name}.csv": tables[name] for name in TABLES}
-            files["datapackage.json"] = json.dumps(datapackage(encoding), ensure_ascii=False, indent=2)
+            csv_tables = neutralise_tables(tables) if output.neutralise else tables
+            files: dict[str, pd.DataFrame | str | bytes] = {f"{name}.csv": csv_tables[name] for name in TABLES}
+            package = datapackage(tables, status, output, created)
+            files["datapackage.json"] = json.dumps(package, ensure_ascii=False, indent=2)
+            if output.workbook:
+                try:
+                    files[output.workbook] = workbook_bytes(tables)
+                except ValueError as exc:  # a text longer than a spreadsheet cell holds
+                    raise WriteError(Path(folder) / output.workbook, str(exc)) from None
             files.update(extra or {})
             for name, content in files.items():
                 with _naming(Path(folder) / name):
                     if isinstance(content, pd.DataFrame):
                         _csv_frame(content).to_csv(tmp / name, index=False, encoding=encoding, lineterminator="\r\n")
+                    elif isinstance(content, bytes):
+                        (tmp / name).write_bytes(content)
                     else:
                         (tmp / name).write_text(content, encoding="utf-8")
                 staged.append((tmp / name, Path(folder) / name))
@@ -183,6 +250,8 @@ def read_table(path: Path, table: Table) -> pd.DataFrame:
                 out[col.name] = pd.array([None if v == "" else float(v) for v in values], dtype="Float64")
             elif col.dtype == "boolean":
                 out[col.name] = pd.array([None if v == "" else _BOOL[v] for v in values], dtype="boolean")
+            elif col.dtype == "date":
+                out[col.name] = pd.to_datetime(values.replace("", None), format="%Y-%m-%d").astype("datetime64[ns]")
             else:
                 out[col.name] = pd.array([None if v == "" else v for v in values], dtype="string")
         except (ValueError, KeyError) as exc:

@@ -165,6 +165,8 @@ def _for_gx(frame: pd.DataFrame) -> pd.DataFrame:
             out[col] = out[col].astype(object).where(out[col].notna(), None)
         elif str(out[col].dtype) in ("Int64", "Float64"):
             out[col] = out[col].astype("float64")
+        elif pd.api.types.is_datetime64_any_dtype(out[col]):  # the suites read dates as ISO text
+            out[col] = out[col].dt.strftime("%Y-%m-%d").astype(object).where(out[col].notna(), None)
     return out.reset_index(drop=True)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gbdocs.schemas.tables import Table
+from gbdocs.schemas.tables import DOCUMENTS, Table
 
 
 def table_schema(table: Table) -> dict[str, Any]:
@@ -24,4 +24,7 @@ def table_schema(table: Table) -> dict[str, Any]:
     schema: dict[str, Any] = {"fields": fields, "missingValues": [""]}
     if table.unique:
         schema["primaryKey"] = list(table.key)
+    if table.name != DOCUMENTS.name:  # every row belongs to a document of the same package
+        reference = {"resource": DOCUMENTS.name, "fields": ["doc_key"]}
+        schema["foreignKeys"] = [{"fields": ["doc_key"], "reference": reference}]
     return schema

@@ -19,7 +19,7 @@ PANDAS_DTYPES: dict[str, str] = {
     "string": "string",
     "integer": "Int64",
     "number": "Float64",
-    "date": "string",  # ISO 8601 text: keeps partial knowledge explicit and CSV-stable
+    "date": "datetime64[ns]",  # a day (midnight): written and read as ISO 8601 YYYY-MM-DD
     "boolean": "boolean",
 }
 
@@ -46,6 +46,12 @@ class Table:
     # apart by their order.
     key: tuple[str, ...]
     unique: bool = True
+    # The table's name in SQL (the DuckDB catalog) where its CSV name is an SQL keyword.
+    sql_name: str | None = None
+
+    @property
+    def catalog_name(self) -> str:
+        return self.sql_name or self.name
 
     @property
     def column_names(self) -> list[str]:
@@ -188,6 +194,7 @@ REFERENCES = Table(
         Column("accessed", "date", "Access date printed beside a URL, ISO 8601"),
     ),
     key=("doc_key", "ref_text", "page", "in_footnote"),
+    sql_name="citations",  # REFERENCES is a reserved word of SQL: every query would have to quote it
 )
 
 TABLES: dict[str, Table] = {

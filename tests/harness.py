@@ -110,12 +110,12 @@ def _fmt_key(key: tuple[Any, ...]) -> str:
 
 
 def _short(value: Any, width: int = 80) -> str:
-    text = repr(value)
+    text = repr(value.strftime("%Y-%m-%d") if isinstance(value, pd.Timestamp) else value)
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _is_null(value: Any) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
 
 def values_equal(expected: Any, actual: Any) -> bool:

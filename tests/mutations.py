@@ -40,7 +40,7 @@ def due_date_2204(t: Tables) -> Tables:
     t = _copy(t)
     a = t["actions"]
     i = a[a.due_date.notna()].index[0]
-    a.loc[i, "due_date"] = "2204" + str(a.loc[i, "due_date"])[4:]
+    a.loc[i, "due_date"] = pd.Timestamp("2204" + a.loc[i, "due_date"].strftime("%Y-%m-%d")[4:])
     return t
 
 

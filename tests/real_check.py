@@ -16,6 +16,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -47,7 +49,10 @@ def expected_lines() -> dict[str, dict[str, str]]:
 
 
 def text_of(value: object) -> str:
-    return "" if value is None or str(value) in ("<NA>", "nan", "None") else str(value)
+    """A value as the expected CSV spells it (a date as YYYY-MM-DD)."""
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    return "" if value is None or str(value) in ("<NA>", "nan", "None", "NaT") else str(value)
 
 
 def check(path: Path, expected: dict[str, str]) -> Outcome:

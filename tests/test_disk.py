@@ -61,7 +61,14 @@ def start(*args: object, env: dict[str, str] | None = None) -> subprocess.Popen[
 
 
 def exported(folder: Path) -> dict[str, bytes]:
-    return {name: (folder / name).read_bytes() for name in EXPORT if (folder / name).exists()}
+    """The exported files; of datapackage.json all but "created" (when the data was stored: a
+    fresh extraction of the same document is stored at another moment)."""
+    files = {name: (folder / name).read_bytes() for name in EXPORT if (folder / name).exists()}
+    if "datapackage.json" in files:
+        package = json.loads(files["datapackage.json"])
+        assert package.pop("created")
+        files["datapackage.json"] = json.dumps(package, sort_keys=True).encode()
+    return files
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -40,11 +40,11 @@ def test_changed_field_is_reported_with_both_values() -> None:
     exp = load_expected("A77_28.en")
     act = _copy(exp)
     idx = act["actions"].index[act["actions"].action_id == "SIP2023_A3"][0]
-    act["actions"].loc[idx, "due_date"] = "2204-12-31"
+    act["actions"].loc[idx, "due_date"] = pd.Timestamp("2204-12-31")
     report = compare(exp, act)
     [diff] = report.tables["actions"].diffs
     assert (diff.key, diff.column, diff.expected, diff.actual) == (
-        ("A77/28:en", "SIP2023_A3"), "due_date", "2024-12-31", "2204-12-31")
+        ("A77/28:en", "SIP2023_A3"), "due_date", pd.Timestamp("2024-12-31"), pd.Timestamp("2204-12-31"))
     assert "SIP2023_A3) due_date: expected '2024-12-31' got '2204-12-31'" in report.format()
 
 
@@ -53,7 +53,7 @@ def test_null_versus_value_differs_and_null_equals_null() -> None:
     act = _copy(exp)
     idx = act["actions"].index[act["actions"].action_id == "SIP2023_A11"][0]
     assert pd.isna(exp["actions"].loc[idx, "expected_completion"])
-    act["actions"].loc[idx, "expected_completion"] = "2025-12-31"
+    act["actions"].loc[idx, "expected_completion"] = pd.Timestamp("2025-12-31")
     [diff] = compare(exp, act).tables["actions"].diffs
     assert diff.column == "expected_completion" and pd.isna(diff.expected)
 

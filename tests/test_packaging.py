@@ -5,6 +5,7 @@ one import name, and it extracts and validates a sample in an environment of its
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -15,12 +16,21 @@ import pytest
 
 from harness import ROOT, SAMPLES_DIR
 
+# What a source distribution holds: the wheel is built from these alone (and setuptools' build/
+# folder lands in the copy, not in the clone).
+SOURCES = ("pyproject.toml", "README.md", "pipeline", "extractors", "schemas", "expectations")
+
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
+    src, out = tmp_path_factory.mktemp("src"), tmp_path_factory.mktemp("dist")
+    for name in SOURCES:
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(ROOT / name, src / name)
     # offline: the build backend of this environment, not one downloaded for the build
-    build = subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation",
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", str(src), "--no-deps", "--no-build-isolation",
                             "--quiet", "--wheel-dir", str(out)], capture_output=True, text=True, timeout=300)
     assert build.returncode == 0, build.stderr
     (found,) = out.glob("gbdocs-*.whl")
