@@ -307,7 +307,7 @@ def ingest(paths: tuple[Path, ...], out_dir: Path, db: Path | None, jobs: int | 
       gbdocs ingest new/*.pdf --out out/ --executor dask --scheduler tcp://10.0.0.5:8786
     """
     from gbdocs.catalog import CatalogError
-    from gbdocs.ingest import TaskResult
+    from gbdocs.ingest import TaskResult, discover
     from gbdocs.ingest import ingest as run_ingest
     from gbdocs.tableio import WriteError
 
@@ -346,6 +346,11 @@ def ingest(paths: tuple[Path, ...], out_dir: Path, db: Path | None, jobs: int | 
             click.echo(f"{result.path}: same document ({result.doc_key}) as {superseded}, which it replaces",
                        err=True)
 
+    if not discover(paths):  # an empty folder or a wrong glob: say so, write nothing, never a silent success
+        click.echo(f"gbdocs: error: no PDF files in {', '.join(map(str, paths))}", err=True)
+        if as_json:
+            click.echo(json.dumps({"error": "no PDF files found"}, ensure_ascii=False))
+        sys.exit(EXIT_FAILED)
     try:
         summary = run_ingest(paths, out_dir, db=db, jobs=jobs, executor=executor, scheduler=scheduler,
                              password=password, force=force, limits=_limits(timeout, max_memory),

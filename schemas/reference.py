@@ -34,7 +34,8 @@ def table_markdown(table: Table) -> str:
     lines = [
         f"## {table.name}",
         "",
-        f"One row per {table.row}. File `{table.name}.csv`. Key: {key} ({unique}).",
+        f"One row per {table.row}. File `{table.name}.csv`; sheet `{table.name}` of the workbook; catalog table "
+        f"`{table.catalog_name}`. Key: {key} ({unique}).",
         "",
         "| column | type | required | description |",
         "|---|---|---|---|",

@@ -195,3 +195,12 @@ def extract_sample_tables(stem: str) -> dict[str, pd.DataFrame]:
     result = extract(SAMPLES_DIR / f"{stem}.pdf")
     assert result.validation is not None and result.validation.ok
     return result.tables()
+
+
+def test_a_folder_without_pdfs_is_one_clear_line_and_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "notes.txt").write_text("not a PDF", encoding="utf-8")
+    result = run("ingest", tmp_path / "in", "--out", tmp_path / "out", timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [f"gbdocs: error: no PDF files in {tmp_path / 'in'}"]
+    assert not (tmp_path / "out").exists()
