@@ -110,8 +110,8 @@ def test_time_and_memory_limits_stop_a_worker_not_the_batch(tmp_path: Path) -> N
     for name, make, limit, said in [
         ("slow.pdf", slow_page, ["--timeout", "10"], "too slow: not done within the time limit of 10 s "
                                                     "(--timeout to change it)"),
-        ("heavy.pdf", heavy_page, ["--timeout", "1800", "--max-memory", "100"],
-         "too large: reading it needs more than the memory limit of 100 MB (--max-memory to change it)"),
+        ("heavy.pdf", heavy_page, ["--timeout", "1800", "--max-memory", "50"],
+         "too large: reading it needs more than the memory limit of 50 MB (--max-memory to change it)"),
     ]:
         src = tmp_path / name / "in"
         src.mkdir(parents=True)
