@@ -17,3 +17,16 @@ def expected() -> dict[str, dict[str, pd.DataFrame]]:
 @pytest.fixture(scope="session")
 def sample_pdf() -> dict[str, Path]:
     return {stem: SAMPLES_DIR / f"{stem}.pdf" for stem in SAMPLE_STEMS}
+
+
+# The longest modules start first: on two workers, a long module that starts last (the fuzz
+# subset, ~3 min) would leave the other worker idle at the end of the run.
+LONGEST_FIRST = ("test_fuzz.py", "test_corpus.py", "test_real.py", "test_ingest.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the order within a module is kept
