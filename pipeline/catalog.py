@@ -9,8 +9,15 @@ paragraph may repeat). Foreign keys (``doc_key`` -> ``documents``) are declared 
 package but not enforced here: DuckDB refuses to delete a document and the rows that refer to
 it in one transaction, and replacing a document in one transaction is what keeps the catalog
 whole through a crash.
-A document is stored in one transaction (old rows out, new rows in, its ``files`` row),
-so a crash leaves either the old or the new state, never half of one.
+A document is stored in one transaction (old rows out, new rows in, its ``files`` row and its
+``findings``: the failed expectations, warnings included), so a crash leaves either the old or
+the new state, never half of one.
+
+Several files of one document (a copy, a reissue): the rows of one of them are kept, by a rule
+that does not depend on which worker finishes first. A file whose tables all passed wins over
+one with tables held back; otherwise a file of a later run replaces the file stored before (a
+reissue added later is taken); within one run, the file whose path sorts first is kept. The
+other file's status is ``superseded``, with the reason naming the file kept.
 
 One program at a time may write a DuckDB file (it takes a lock). A catalog in use by another
 program is waited for a while (``GBDOCS_LOCK_WAIT`` seconds, default 10: long enough for a
@@ -29,6 +36,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -38,7 +46,10 @@ from gbdocs.schemas import TABLES, Table
 LOCK_WAIT = 10.0  # seconds; GBDOCS_LOCK_WAIT overrides it
 
 DUCK_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "date": "DATE", "boolean": "BOOLEAN"}
-SCHEMA_VERSION = 2  # 1: dates as VARCHAR, no keys, "references"
+SCHEMA_VERSION = 3  # 1: dates as VARCHAR, no keys, "references"; 2: no findings
+FINDINGS_DDL = ("CREATE TABLE IF NOT EXISTS findings (path VARCHAR NOT NULL, doc_key VARCHAR, suite VARCHAR NOT NULL, "
+                "expectation VARCHAR NOT NULL, kind VARCHAR, severity VARCHAR NOT NULL, pages BIGINT[], "
+                '"values" VARCHAR[], "tables" VARCHAR[])')
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,14 @@ class FileRecord:
     seconds_extract: float | None
     seconds_validate: float | None
     peak_rss_mb: float | None
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What storing a file did to the other files of its document."""
+
+    superseded: str | None = None  # the file this one replaced
+    kept: str | None = None  # the file kept instead of this one (this one is superseded)
 
 
 class CatalogError(Exception):
@@ -128,6 +147,13 @@ def _upgrade_from_1(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP TABLE {old}")
 
 
+def _upgrade_from_2(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 3 adds ``findings`` (made below like every table); files stored before have none."""
+
+
+UPGRADES = {1: _upgrade_from_1, 2: _upgrade_from_2}  # version -> the step to the next version
+
+
 class Catalog:
     def __init__(self, path: Path | str, wait: float | None = None) -> None:
         """Open (or create) the catalog; ``wait``: seconds to wait for another program's lock
@@ -158,7 +184,8 @@ class Catalog:
         if version < SCHEMA_VERSION:
             con.execute("BEGIN TRANSACTION")
             try:
-                _upgrade_from_1(con)
+                for step in range(version, SCHEMA_VERSION):
+                    UPGRADES[step](con)
             except duckdb.Error as exc:
                 con.execute("ROLLBACK")
                 if (error := _os_reason(exc, self.path)) is not None:
@@ -168,6 +195,7 @@ class Catalog:
             con.execute("COMMIT")
         for table in TABLES.values():
             con.execute(_ddl(table))
+        con.execute(FINDINGS_DDL)
         con.execute("INSERT OR REPLACE INTO gbdocs_meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
     def close(self) -> None:
@@ -212,30 +240,41 @@ class Catalog:
         return {p: (s, st) for p, s, st in self.con.execute("SELECT path, sha256, status FROM files").fetchall()}
 
     def store(self, record: FileRecord, tables: dict[str, pd.DataFrame] | None,
-              before_commit: object = None) -> str | None:
-        """Record one file and, for a valid document, replace its rows. Returns the path of
-        a file this one supersedes (same document, another file), if any."""
-        superseded = None
+              findings: list[dict[str, Any]] | None = None, run_started: datetime | None = None,
+              before_commit: object = None) -> Stored:
+        """Record one file with its ``findings`` (``Failure.to_dict()`` records) and, for a valid
+        document, replace its rows. Which file of a document keeps its rows is the rule in the
+        module's docstring; ``run_started`` (UTC) tells the files of this run from earlier ones."""
+        superseded = kept = None
         storing = tables is not None and record.status in ("ok", "partial")
         with self._transaction() as con:
             # Only a file whose rows are stored replaces another file of the same document: an
-            # invalid or unreadable copy must never wipe the good one's rows, nor may a copy with
-            # tables held back replace a copy that passed whole.
+            # invalid or unreadable copy must never wipe the good one's rows.
             if record.doc_key and storing:
-                row = con.execute("SELECT path, status FROM files WHERE doc_key = ? AND path <> ? "
+                row = con.execute("SELECT path, status, ingested_at FROM files WHERE doc_key = ? AND path <> ? "
                                   "AND status IN ('ok', 'partial')",
                                   [record.doc_key, record.path]).fetchone()
-                if row and record.status == "partial" and row[1] == "ok":
+                if row:
+                    holder, holder_status, holder_at = row
+                    this_run = run_started is not None and holder_at is not None and \
+                        holder_at >= run_started.astimezone(UTC).replace(tzinfo=None)
+                    if (record.status, holder_status) == ("partial", "ok"):
+                        kept = holder
+                    elif (record.status, holder_status) == ("ok", "partial") or not this_run:
+                        superseded = holder
+                    else:
+                        kept = holder if holder < record.path else None
+                        superseded = None if kept else holder
+                if kept:
                     storing = False
-                    record = replace(record, reason="; ".join(filter(None, [
-                        record.reason, f"not stored: {row[0]} holds this document whole"])))
-                else:
-                    superseded = row[0] if row else None
+                    record = replace(record, status="superseded", reason="; ".join(filter(None, [
+                        f"same document ({record.doc_key}) as {kept}, which is kept", record.reason])))
             for table in TABLES.values():
                 con.execute(f"DELETE FROM {table.catalog_name} WHERE source_path = ?", [record.path])
                 if superseded:
                     con.execute(f"DELETE FROM {table.catalog_name} WHERE source_path = ?", [superseded])
             if storing:
+                assert tables is not None
                 for name, frame in tables.items():
                     if len(frame):
                         rows = frame.assign(source_path=record.path)[["source_path", *TABLES[name].column_names]]
@@ -246,7 +285,7 @@ class Catalog:
                         before_commit()
             if superseded:
                 con.execute("UPDATE files SET status = 'superseded', reason = ? WHERE path = ?",
-                            [f"same document ({record.doc_key}) as {record.path}", superseded])
+                            [f"same document ({record.doc_key}) as {record.path}, which replaces it", superseded])
             con.execute("DELETE FROM files WHERE path = ?", [record.path])
             con.execute(
                 "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -254,7 +293,13 @@ class Catalog:
                  record.seconds_read, record.seconds_extract, record.seconds_validate, record.peak_rss_mb,
                  datetime.now(UTC).replace(tzinfo=None)],
             )
-        return superseded
+            con.execute("DELETE FROM findings WHERE path = ?", [record.path])
+            for f in findings or []:
+                con.execute("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            [record.path, f.get("doc_key"), f["suite"], f["expectation"], f.get("kind"),
+                             f["severity"], list(f.get("pages", [])), list(f.get("values", [])),
+                             list(f.get("tables", []))])
+        return Stored(superseded, kept)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The stored rows of every table, in schema column order and dtypes."""
@@ -273,3 +318,26 @@ class Catalog:
 
     def files(self) -> pd.DataFrame:
         return self.con.execute("SELECT * FROM files ORDER BY path").df()
+
+    def findings(self, current_only: bool = True) -> list[dict[str, Any]]:
+        """The failed expectations (warnings too) recorded per file, as records with the file's
+        path; ``current_only``: of files whose document is not superseded."""
+        where = "WHERE f.status <> 'superseded'" if current_only else ""
+        cursor = self.con.execute(
+            'SELECT g.path, g.doc_key, g.suite, g.expectation, g.kind, g.severity, g.pages, g."values", g."tables" '
+            f"FROM findings g JOIN files f ON f.path = g.path {where} ORDER BY g.path, g.rowid")
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def row_counts(self) -> dict[str, dict[str, int]]:
+        """doc_key -> {table: rows stored}."""
+        counts: dict[str, dict[str, int]] = {}
+        for name, table in TABLES.items():
+            for doc, n in self.con.execute(
+                    f"SELECT doc_key, count(*) FROM {table.catalog_name} GROUP BY doc_key").fetchall():
+                counts.setdefault(doc, {})[name] = n
+        return counts
+
+    def titles(self) -> dict[str, str]:
+        """doc_key -> the document's title."""
+        return dict(self.con.execute("SELECT doc_key, title FROM documents").fetchall())

@@ -23,9 +23,9 @@ def _debug() -> bool:
 
 def _internal(exc: Exception) -> None:
     """One line for a bug of ours; the traceback only under --debug."""
-    click.echo(f"gbdocs: internal error: {exc}", err=True)
+    _say(f"gbdocs: internal error: {exc}", err=True)
     if _debug():
-        click.echo(getattr(exc, "traceback", ""), err=True)
+        _say(getattr(exc, "traceback", ""), err=True)
 
 
 def _limit_options(command: Any) -> Any:
@@ -80,6 +80,18 @@ def _progress(items: list[Path], quiet: bool, label: str):
     return tqdm(items, desc=label, unit="doc", file=sys.stderr, leave=False)
 
 
+def _say(message: str, err: bool = False) -> None:
+    """Print a line; while a progress bar runs, above it (tqdm clears and redraws the bar), so
+    that no bar fragments are left in the terminal."""
+    if "tqdm" in sys.modules:
+        from tqdm import tqdm
+
+        if tqdm._instances:  # type: ignore[attr-defined]  # bars alive in this process
+            tqdm.write(message, file=sys.stderr if err else sys.stdout)
+            return
+    click.echo(message, err=err)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="gbdocs")
 @click.option("--debug", is_flag=True, help="On an internal error, print the traceback (for a bug report).")
@@ -130,18 +142,18 @@ def inspect(files: tuple[Path, ...], out_dir: Path, password: str | None, png: b
                                  limits=_limits(timeout, max_memory))
         except PdfError as exc:
             failed += 1
-            click.echo(f"gbdocs: error: {exc}", err=True)
+            _say(f"gbdocs: error: {exc}", err=True)
             results.append({"file": str(path), "error": exc.reason, "kind": str(exc.kind)})
             continue
         except InternalError as exc:
             failed += 1
             internal += 1
             _internal(exc)
-            results.append({"file": str(path), "error": exc.reason, "internal": True})
+            results.append({"file": str(path), "error": exc.reason, "kind": "internal"})
             continue
         results.append(result.to_dict())
         if not quiet and not as_json:
-            click.echo(f"{path}: {result.pages} pages, {result.lines} lines -> {result.out}/")
+            _say(f"{path}: {result.pages} pages, {result.lines} lines -> {result.out}/")
     if as_json:
         click.echo(json.dumps({"documents": results, "failed": failed}, ensure_ascii=False, indent=2))
     if failed:
@@ -190,14 +202,14 @@ def extract(file: Path, out_dir: Path | None, password: str | None, excel: bool,
     except InternalError as exc:
         _internal(exc)
         if as_json:
-            click.echo(json.dumps({"file": str(file), "error": exc.reason, "internal": True}, ensure_ascii=False))
+            click.echo(json.dumps({"file": str(file), "error": exc.reason, "kind": "internal"}, ensure_ascii=False))
         sys.exit(EXIT_INTERNAL)
     try:
         exported = export(result, out, _output(excel, bom, neutralise, f"{file.stem}.xlsx"))
     except WriteError as exc:  # read-only folder, full disk: the previous files are left as they were
         click.echo(f"gbdocs: error: {exc}", err=True)
         if as_json:
-            click.echo(json.dumps({"file": str(file), "error": str(exc)}, ensure_ascii=False))
+            click.echo(json.dumps({"file": str(file), "error": str(exc), "kind": "write"}, ensure_ascii=False))
         sys.exit(EXIT_FAILED)
     report = exported.report
     counts = {name: len(frame) for name, frame in result.tables().items()}
@@ -213,8 +225,8 @@ def extract(file: Path, out_dir: Path | None, password: str | None, excel: bool,
             "quarantine": str(exported.quarantine) if exported.quarantine else None,
             "repaired": result.repaired or None,
             "out": str(exported.folder), "pages": pages, "rows": counts, "action_sources": result.strategies,
-            "validation": {"evaluated": report.evaluated, "critical": [f.line() for f in report.critical],
-                           "warnings": [f.line() for f in report.warnings]},
+            "validation": {"evaluated": report.evaluated, "ok": report.ok,
+                           "failures": [f.to_dict() for f in report.failures]},
             "seconds": {k: round(v, 3) for k, v in result.seconds.items()},
         }, ensure_ascii=False, indent=2))
     elif not quiet:
@@ -259,8 +271,7 @@ def validate(directory: Path, as_json: bool, quiet: bool) -> None:
         click.echo(f"gbdocs: invalid: {directory}: {failure.line()}", err=True)
     if as_json:
         click.echo(json.dumps({"directory": str(directory), "ok": report.ok, "evaluated": report.evaluated,
-                               "critical": [f.line() for f in report.critical],
-                               "warnings": [f.line() for f in report.warnings]}, ensure_ascii=False, indent=2))
+                               "failures": [f.to_dict() for f in report.failures]}, ensure_ascii=False, indent=2))
     elif not quiet:
         docs = tables["documents"].doc_key.nunique()
         click.echo(f"{directory}: {docs} document(s), {report.evaluated} expectations, "
@@ -306,7 +317,7 @@ def ingest(paths: tuple[Path, ...], out_dir: Path, db: Path | None, jobs: int | 
       gbdocs ingest archive/ --out out/ --jobs 2
       gbdocs ingest new/*.pdf --out out/ --executor dask --scheduler tcp://10.0.0.5:8786
     """
-    from gbdocs.catalog import CatalogError
+    from gbdocs.catalog import CatalogError, Stored
     from gbdocs.ingest import TaskResult, discover
     from gbdocs.ingest import ingest as run_ingest
     from gbdocs.tableio import WriteError
@@ -323,7 +334,7 @@ def ingest(paths: tuple[Path, ...], out_dir: Path, db: Path | None, jobs: int | 
 
             bar = tqdm(total=n, unit="doc", desc="ingest", file=sys.stderr, leave=False)
 
-    def on_result(result: TaskResult, superseded: str | None) -> None:
+    def on_result(result: TaskResult, stored: Stored) -> None:
         totals["docs"] += 1
         totals["pages"] += result.pages or 0
         if bar is not None:
@@ -331,20 +342,20 @@ def ingest(paths: tuple[Path, ...], out_dir: Path, db: Path | None, jobs: int | 
             bar.set_postfix(pages_per_s=f"{totals['pages'] / elapsed:.1f}", refresh=False)
             bar.update(1)
         if result.status == "failed" and result.traceback:  # a bug of ours, not the file's fault
-            click.echo(f"gbdocs: internal error: {result.path}: {result.reason}", err=True)
+            _say(f"gbdocs: internal error: {result.path}: {result.reason}", err=True)
             if _debug():
-                click.echo(result.traceback, err=True)
+                _say(result.traceback, err=True)
         elif result.status == "failed":
-            click.echo(f"gbdocs: error: {result.path}: {result.reason}", err=True)
+            _say(f"gbdocs: error: {result.path}: {result.reason}", err=True)
         elif result.status in ("invalid", "partial"):
             for line in result.failure_lines:
-                click.echo(f"gbdocs: invalid: {result.path}: {line}", err=True)
+                _say(f"gbdocs: invalid: {result.path}: {line}", err=True)
             if result.status == "partial":
-                click.echo(f"gbdocs: held back: {result.path}: {', '.join(result.held_back)} "
-                           "(the other tables exported)", err=True)
-        if superseded and not quiet and not as_json:
-            click.echo(f"{result.path}: same document ({result.doc_key}) as {superseded}, which it replaces",
-                       err=True)
+                _say(f"gbdocs: held back: {result.path}: {', '.join(result.held_back)} "
+                     "(the other tables exported)", err=True)
+        if (stored.kept or stored.superseded) and not quiet and not as_json:
+            which = f"{stored.kept}, which is kept" if stored.kept else f"{stored.superseded}, which it replaces"
+            _say(f"gbdocs: note: {result.path}: same document ({result.doc_key}) as {which}", err=True)
 
     if not discover(paths):  # an empty folder or a wrong glob: say so, write nothing, never a silent success
         click.echo(f"gbdocs: error: no PDF files in {', '.join(map(str, paths))}", err=True)
@@ -369,8 +380,10 @@ def ingest(paths: tuple[Path, ...], out_dir: Path, db: Path | None, jobs: int | 
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
     elif not quiet:
         rate = summary.pages / summary.seconds if summary.seconds else 0
+        superseded = f"{summary.superseded} superseded (same document as a file kept), " \
+            if summary.superseded else ""
         click.echo(f"{summary.found} PDF(s): {summary.ok} ok, {summary.partial} partly held back, "
-                   f"{summary.invalid} invalid, {summary.failed} failed, "
+                   f"{summary.invalid} invalid, {summary.failed} failed, {superseded}"
                    f"{summary.skipped} unchanged (skipped); {summary.pages} pages in {summary.seconds:.1f} s "
                    f"({rate:.1f} pages/s)")
         click.echo(f"tables: {summary.out}/*.csv + datapackage.json; catalog: {summary.db}")

@@ -10,7 +10,6 @@ was held back.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import pandas as pd
 
 from gbdocs.extraction import Extraction
 from gbdocs.schemas import TABLES
-from gbdocs.tableio import CSV, Output, TableSet, write_table_sets, write_tables
+from gbdocs.tableio import CSV, Output, TableSet, quarantine_folder, write_table_sets, write_tables
 from gbdocs.validate import ValidationReport, validate_tables
 
 
@@ -30,10 +29,6 @@ class ExportResult:
     held_back: tuple[str, ...] = ()  # tables kept out of the output folder
     quarantine: Path | None = None  # where the held-back tables went
     tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)  # what was exported
-
-
-def quarantine_folder(out_dir: Path, source: Path) -> Path:
-    return out_dir / "quarantine" / re.sub(r"[^\w.\-]+", "_", source.stem)
 
 
 def gate(tables: dict[str, pd.DataFrame], report: ValidationReport) -> tuple[dict[str, pd.DataFrame], set[str]]:

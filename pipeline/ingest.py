@@ -15,15 +15,17 @@ import resource
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from gbdocs.catalog import Catalog, FileRecord
+from gbdocs.catalog import Catalog, FileRecord, Stored
 from gbdocs.extractors.pdf import file_sha256
 from gbdocs.limits import NO_LIMITS, SCALED, LimitedPool, Limits, memory_cap, too_large
-from gbdocs.tableio import CSV, Output, write_tables
+from gbdocs.schemas import TABLES
+from gbdocs.tableio import CSV, Output, quarantine_folder, write_tables
 
 
 @dataclass
@@ -41,8 +43,24 @@ class TaskResult:
     held_back: list[str] = field(default_factory=list)
     report_text: str | None = None
     report_html: str | None = None
-    failure_lines: list[str] = field(default_factory=list)
+    failures: list[dict[str, Any]] = field(default_factory=list)  # every failed expectation, warnings too
+    kind: str | None = None  # of a failed file: not-pdf, truncated, ... (``ErrorKind``)
     traceback: str | None = None  # of an internal error (a bug of ours), for --debug
+
+    @property
+    def failure_lines(self) -> list[str]:
+        """One line per critical failure, as the CLI prints them."""
+        from gbdocs.validate import Failure
+
+        return [Failure(**{**f, "pages": tuple(f["pages"]), "values": tuple(f["values"]),
+                           "tables": tuple(f["tables"])}).line()
+                for f in self.failures if f["severity"] == "critical"]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The outcome of one file as a record (``--json``)."""
+        return {"file": self.path, "status": self.status, "reason": self.reason, "kind": self.kind,
+                "doc_key": self.doc_key, "pages": self.pages, "held_back": self.held_back,
+                "failures": self.failures}
 
 
 @dataclass
@@ -53,19 +71,22 @@ class IngestSummary:
     partial: int = 0
     invalid: int = 0
     failed: int = 0
+    superseded: int = 0  # valid, but another file of its document is kept
     pages: int = 0
     seconds: float = 0.0
     out: str = ""
     db: str = ""
     problems: list[str] = field(default_factory=list)
+    files: list[dict[str, Any]] = field(default_factory=list)  # per file of this run: TaskResult.to_dict()
+    same_document: list[str] = field(default_factory=list)  # which file of a document was kept, and why
 
     @property
     def exit_status(self) -> int:
         return 1 if self.invalid or self.failed or self.partial else 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in ("found", "skipped", "ok", "partial", "invalid", "failed", "pages",
-                                               "seconds", "out", "db", "problems")}
+        return {k: getattr(self, k) for k in ("found", "skipped", "ok", "partial", "invalid", "failed", "superseded",
+                                               "pages", "seconds", "out", "db", "problems", "same_document", "files")}
 
 
 def discover(paths: Iterable[Path | str]) -> list[Path]:
@@ -97,13 +118,14 @@ def process(path: str, sha: str, password: str | None = None, memory_mb: int | N
         with memory_cap(memory_mb):
             result = extract(path, password=password, limits=NO_LIMITS)
     except PdfError as exc:
-        return TaskResult(path, sha, "failed", exc.reason, peak_rss_mb=_peak_rss_mb())
+        return TaskResult(path, sha, "failed", exc.reason, peak_rss_mb=_peak_rss_mb(), kind=str(exc.kind))
     except MemoryError:
-        return TaskResult(path, sha, "failed", too_large(path, memory_mb).reason, peak_rss_mb=_peak_rss_mb())
+        error = too_large(path, memory_mb)
+        return TaskResult(path, sha, "failed", error.reason, peak_rss_mb=_peak_rss_mb(), kind=str(error.kind))
     except Exception as exc:  # a bug of ours must not break the batch, nor blame the file
         internal = exc if isinstance(exc, InternalError) else InternalError(path, exc)
         return TaskResult(path, sha, "failed", internal.reason, peak_rss_mb=_peak_rss_mb(),
-                          traceback=internal.traceback)
+                          kind="internal", traceback=internal.traceback)
     from gbdocs.export import gate
     from gbdocs.schemas import TABLES
 
@@ -123,7 +145,7 @@ def process(path: str, sha: str, password: str | None = None, memory_mb: int | N
         peak_rss_mb=_peak_rss_mb(), tables=passed, extracted=result.tables() if held else None,
         held_back=held_back, report_text=report.text(tuple(held_back)),
         report_html=report.html(f"gbdocs validation - {Path(path).name}", tuple(held_back)),
-        failure_lines=[f.line() for f in report.critical],
+        failures=[f.to_dict() for f in report.failures],
     )
 
 
@@ -153,6 +175,7 @@ def _run_local(paths: dict[str, str], password: str | None, jobs: int, limits: L
                 except Exception as exc:  # the worker hung or died: the document's error, the batch goes on
                     error = pool.failure(exc, path, *budgets[path])
                     yield TaskResult(path, paths[path], "failed", error.reason,
+                                     kind=str(getattr(error, "kind", "internal")),
                                      traceback=getattr(error, "traceback", None))
 
 
@@ -171,7 +194,8 @@ def _run_dask(paths: dict[str, str], password: str | None, scheduler: str | None
             try:
                 yield future.result()
             except Exception as exc:
-                yield TaskResult(path, paths[path], "failed", f"dask task error ({exc.__class__.__name__}: {exc})")
+                yield TaskResult(path, paths[path], "failed", f"dask task error ({exc.__class__.__name__}: {exc})",
+                                 kind="internal")
     finally:
         client.close()
 
@@ -186,7 +210,7 @@ def ingest(
     password: str | None = None,
     force: bool = False,
     limits: Limits = SCALED,
-    on_result: Callable[[TaskResult, str | None], None] | None = None,
+    on_result: Callable[[TaskResult, Stored], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     output: Output = CSV,
 ) -> IngestSummary:
@@ -194,6 +218,7 @@ def ingest(
     validated tables of every document in it to ``out_dir`` (``output``: ``Output.excel(...)``
     for spreadsheets)."""
     started = time.perf_counter()
+    run_started = datetime.now(UTC)
     out = Path(out_dir)
     db_path = Path(db) if db else out / "gbdocs.duckdb"
     files = discover(paths)
@@ -217,20 +242,28 @@ def ingest(
         for stored, result in enumerate(results, start=1):
             hook = _suicide if kill_during and stored == kill_during else None
             stored_tables = result.tables if result.status in ("ok", "partial") else None
-            superseded = catalog.store(_record(result), stored_tables, before_commit=hook)
+            stored = catalog.store(_record(result), stored_tables, findings=result.failures,
+                                   run_started=run_started, before_commit=hook)
             if result.extracted is not None:
-                folder = out / "quarantine" / Path(result.path).stem
-                write_tables(result.extracted, folder, output, status="quarantined",
+                write_tables(result.extracted, quarantine_folder(out, result.path), output, status="quarantined",
                              extra={"validation.html": result.report_html or "",
                                     "validation.txt": (result.report_text or "") + "\n"})
-            setattr(summary, result.status, getattr(summary, result.status) + 1)
+            counted = "superseded" if stored.kept else result.status
+            setattr(summary, counted, getattr(summary, counted) + 1)
             summary.pages += result.pages or 0
+            summary.files.append(result.to_dict())
             if result.status == "failed":
                 summary.problems.append(f"{result.path}: {result.reason}")
             elif result.status in ("invalid", "partial"):
                 summary.problems += [f"{result.path}: {line}" for line in result.failure_lines]
+            if stored.kept:
+                summary.same_document.append(f"{result.path}: same document ({result.doc_key}) as {stored.kept}, "
+                                             "which is kept")
+            elif stored.superseded:
+                summary.same_document.append(f"{result.path}: same document ({result.doc_key}) as "
+                                             f"{stored.superseded}, which it replaces")
             if on_result:
-                on_result(result, superseded)
+                on_result(result, stored)
         summary.seconds = round(time.perf_counter() - started, 3)
         write_tables(catalog.tables(), out, output, extra={"validation.html": _report_html(catalog, summary)},
                      created=catalog.last_change())
@@ -238,29 +271,58 @@ def ingest(
 
 
 def _report_html(catalog: Catalog, summary: IngestSummary) -> str:
-    """Every file of the catalog with its status, and what failed in this run."""
+    """Every file of the catalog with its document, status, rows and a link to its own report
+    when something was held back; what went wrong in this run; every failed expectation
+    (warnings too) of the documents in the catalog."""
     import html
 
+    def text(value: Any) -> str:
+        return "" if value is None or (not isinstance(value, list | tuple) and pd.isna(value)) else str(value)
+
+    def cell(value: Any) -> str:
+        return f"<td>{html.escape(text(value))}</td>"
+
+    out = Path(summary.out)
+    titles, counts = catalog.titles(), catalog.row_counts()
     files = catalog.files()
-    rows = "".join(
-        f"<tr class='{r.status}'><td>{html.escape(str(r.path))}</td><td>{html.escape(str(r.doc_key or ''))}</td>"
-        f"<td>{r.status}</td><td>{html.escape(str(r.reason or ''))}</td><td>{'' if pd.isna(r.pages) else int(r.pages)}"
-        f"</td></tr>"
-        for r in files.itertuples()
-    )
+    rows = []
+    for r in files.itertuples():
+        shown = counts.get(r.doc_key, {}) if r.status in ("ok", "partial") else {}
+        report = ""
+        if r.status in ("invalid", "partial"):
+            href = quarantine_folder(out, r.path).relative_to(out).as_posix() + "/validation.html"
+            report = f"<a href='{html.escape(href)}'>report</a>"
+        rows.append(f"<tr class='{r.status}'>{cell(r.path)}{cell(r.doc_key)}{cell(titles.get(r.doc_key))}"
+                    f"{cell(r.status)}{cell(r.reason)}<td>{'' if pd.isna(r.pages) else int(r.pages)}</td>"
+                    + "".join(f"<td class='n'>{shown.get(name, 0) if shown else ''}</td>" for name in TABLES)
+                    + f"<td>{report}</td></tr>")
+    findings = "".join(
+        f"<tr class='{f['severity']}'>{cell(f['path'])}{cell(f['doc_key'])}{cell(f['suite'])}"
+        f"{cell(f['expectation'])}{cell(f['severity'])}{cell(', '.join(map(str, f['pages'] or [])))}"
+        f"{cell('; '.join(f['values'] or []))}</tr>"
+        for f in catalog.findings())
     problems = "".join(f"<li>{html.escape(p)}</li>" for p in summary.problems) or "<li>none</li>"
+    same = "".join(f"<li>{html.escape(p)}</li>" for p in summary.same_document)
+    table_heads = "".join(f"<th>{name}</th>" for name in TABLES)
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>gbdocs ingest report</title>
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #bbb;
-padding:4px 8px}}tr.failed,tr.invalid{{background:#fde2e2}}tr.partial{{background:#fff5d6}}
-tr.superseded{{color:#777}}</style></head><body>
+padding:4px 8px;vertical-align:top}}td.n{{text-align:right}}tr.failed,tr.invalid,tr.critical{{background:#fde2e2}}
+tr.partial,tr.warning{{background:#fff5d6}}tr.superseded{{color:#777}}</style></head><body>
 <h1>gbdocs ingest report</h1>
 <p>This run: {summary.found} PDF(s) found, {summary.ok} ok, {summary.partial} with tables held back and
-{summary.invalid} invalid (in quarantine/),
-{summary.failed} failed, {summary.skipped} unchanged and skipped; {summary.pages} pages in {summary.seconds:.1f} s.
+{summary.invalid} invalid (in quarantine/), {summary.failed} failed, {summary.superseded} superseded by another file
+of their document, {summary.skipped} unchanged and skipped; {summary.pages} pages in {summary.seconds:.1f} s.
 Only tables that passed their expectation suites are in the exported tables.</p>
 <h2>Problems in this run</h2><ul>{problems}</ul>
-<h2>Catalog ({html.escape(summary.db)})</h2>
-<table><tr><th>file</th><th>document</th><th>status</th><th>reason</th><th>pages</th></tr>{rows}</table>
+{f"<h2>Several files of one document</h2><ul>{same}</ul>" if same else ""}
+<h2>Files in the catalog ({html.escape(summary.db)})</h2>
+<p>Rows: what each document has in the exported tables.</p>
+<table><tr><th>file</th><th>document</th><th>title</th><th>status</th><th>reason</th><th>pages</th>{table_heads}
+<th>report</th></tr>{"".join(rows)}</table>
+<h2>Failed expectations</h2>
+<p>Of the documents in the catalog: critical ones held their tables back, warnings were exported.</p>
+<table><tr><th>file</th><th>document</th><th>suite</th><th>expectation</th><th>severity</th><th>pages</th>
+<th>offending values</th></tr>{findings or "<tr><td colspan='7'>none</td></tr>"}</table>
 </body></html>
 """
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -122,6 +123,11 @@ def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_datetime64_any_dtype(out[col]):  # a day, ISO 8601, whatever pandas would print
             out[col] = out[col].dt.strftime("%Y-%m-%d").astype("string")
     return out
+
+
+def quarantine_folder(out_dir: Path | str, source: Path | str) -> Path:
+    """Where the held-back tables of ``source`` go: OUT/quarantine/<file name, made safe>/."""
+    return Path(out_dir) / "quarantine" / re.sub(r"[^\w.\-]+", "_", Path(source).stem)
 
 
 def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path | str, output: Output = CSV,

@@ -53,6 +53,12 @@ class Failure:
     values: tuple[str, ...]  # a few offending values
     tables: tuple[str, ...] = ()  # the tables a critical failure holds back from export
 
+    def to_dict(self) -> dict[str, Any]:
+        """The failure as a record (``--json``, the catalog's ``findings``)."""
+        return {"suite": self.suite, "expectation": self.expectation, "kind": self.kind, "severity": self.severity,
+                "doc_key": self.doc_key, "pages": list(self.pages), "values": list(self.values),
+                "tables": list(self.tables)}
+
     def line(self) -> str:
         where = f"page {', '.join(map(str, self.pages))}" if self.pages else "whole document"
         shown = "; ".join(self.values[:3])
@@ -193,11 +199,18 @@ def _run_suite(name: str, frame: pd.DataFrame, doc_key: str) -> ValidationReport
             if col in frame.columns:
                 pages |= {int(v) for v in frame.loc[rows, col].dropna()}
         meta = config.meta or {}
-        values = details.get("partial_unexpected_list") or []
+        values = [_short(v) for v in details.get("partial_unexpected_list") or []]
+        kwargs = config.kwargs or {}
         if meta.get("show") in frame.columns and rows:  # what a reader recognises, e.g. the printed name
-            values = [v for v in frame.loc[rows, meta["show"]].tolist()]
+            values = [_short(v) for v in frame.loc[rows, meta["show"]].tolist()]
+        elif config.type.endswith("_to_not_match_regex") and rows and kwargs.get("column") in frame.columns:
+            # the part that matched (a page number line), not the first 80 characters of a paragraph
+            values = [_offending(str(v), kwargs["regex"]) for v in frame.loc[rows, kwargs["column"]].tolist()]
+        if rows and (label := _label_column(name, frame)) and label != kwargs.get("column"):
+            values = [f"{label} {_plain(at)}: {v}" for at, v in zip(frame.loc[rows, label].tolist(), values,
+                                                                    strict=False)]
         if not values and details.get("observed_value") is not None:
-            values = [details["observed_value"]]
+            values = [_short(details["observed_value"])]
         if name == "consistency":
             held = tuple(meta.get("tables", TABLES))
         else:  # without its documents row nothing of a document can be exported
@@ -209,10 +222,32 @@ def _run_suite(name: str, frame: pd.DataFrame, doc_key: str) -> ValidationReport
             severity=str(getattr(config.severity, "value", config.severity) or "critical").lower(),
             doc_key=doc_key,
             pages=tuple(sorted(pages)),
-            values=tuple(_short(v) for v in values),
+            values=tuple(values),
             tables=held,
         ))
     return report
+
+
+def _label_column(name: str, frame: pd.DataFrame) -> str | None:
+    """The column that tells a reader which row failed (a paragraph's number, an action's ID):
+    the table's key after doc_key."""
+    table = TABLES.get(name)
+    keys = [k for k in table.key if k != "doc_key"] if table else []
+    return keys[0] if keys and keys[0] in frame.columns else None
+
+
+def _offending(text: str, regex: str) -> str:
+    """The line of ``text`` where ``regex`` matched, with a little of its neighbours; line breaks
+    shown as ⏎ so that a page number on a line of its own can be seen."""
+    found = re.search(regex, text)
+    if not found:
+        return _short(text)
+    start, end = found.span()
+    left = text[max(0, start - 30):start]
+    right = text[end:end + 30]
+    shown = (("…" if start > 30 else "") + left + "[" + text[start:end] + "]" + right
+             + ("…" if end + 30 < len(text) else ""))
+    return shown.replace("\n", " ⏎ ")
 
 
 def _plain(value: Any) -> Any:
@@ -241,7 +276,8 @@ def _category_of(tail: str) -> str | None:
 
 
 def consistency_frame(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """One row per document with the quantities the consistency suite compares."""
+    """One row per document with the quantities the consistency suite compares, and beside each
+    a ``*_detail`` text that says what disagrees (what a failure shows: which row, which category)."""
     docs = tables["documents"].doc_key.dropna().unique().tolist() or [None]
     rows = []
     for doc in docs:
@@ -249,24 +285,58 @@ def consistency_frame(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         p, a, f, para = pick["progress"], pick["actions"], pick["figures"], pick["paragraphs"]
         row: dict[str, Any] = {"doc_key": doc}
         if len(p):
-            total, done, ongoing = (p[c].astype(float) for c in ("total", "implemented", "ongoing"))
-            pi, po = p.pct_implemented.astype(float), p.pct_ongoing.astype(float)
-            row["progress_rows_not_adding_up"] = int(((done + ongoing) != total).sum())
-            row["progress_pct_sum_off"] = float((pi + po - 100).abs().max())
-            row["progress_pct_count_disagreement"] = float((pi - 100 * done / total.where(total > 0)).abs().max())
-            row["latest_ongoing"] = int(p.sort_values("as_of").ongoing.iloc[-1])
+            row.update(_progress_checks(p))
         annex = a[a.source == "table"]
         row["annex_open_actions"] = len(annex) if len(annex) else None
+        if len(annex) and len(p):
+            latest = p.sort_values("as_of").iloc[-1]
+            row["annex_detail"] = (f"annex: {len(annex)} actions; latest progress row ({latest.as_of}): "
+                                   f"{_num(latest.ongoing)} ongoing")
         row.update(_prose_category_counts(f, annex))
-        row["prose_table_disagreements"] = _prose_table_disagreements(f, para, p)
+        row["prose_table_disagreements"], row["prose_table_detail"] = _prose_table_disagreements(f, para, p)
         rows.append(row)
     frame = pd.DataFrame(rows)
-    for col in ("progress_rows_not_adding_up", "progress_pct_sum_off", "progress_pct_count_disagreement",
-                "latest_ongoing", "annex_open_actions", "prose_category_total", "prose_category_excess",
-                "prose_table_disagreements"):
+    for col in (*CONSISTENCY_COLUMNS, *(f"{c}_detail" for c in CONSISTENCY_COLUMNS), "annex_detail"):
         if col not in frame.columns:
             frame[col] = None
     return frame
+
+
+CONSISTENCY_COLUMNS = ("progress_rows_not_adding_up", "progress_pct_sum_off", "progress_pct_count_disagreement",
+                       "latest_ongoing", "annex_open_actions", "prose_category_total", "prose_category_excess",
+                       "prose_table_disagreements")
+
+
+def _num(value: Any) -> str:
+    return f"{float(value):g}"
+
+
+def _progress_checks(p: pd.DataFrame) -> dict[str, Any]:
+    total, done, ongoing = (p[c].astype(float) for c in ("total", "implemented", "ongoing"))
+    pi, po = p.pct_implemented.astype(float), p.pct_ongoing.astype(float)
+    as_of = p.as_of.astype(str)
+    off_sum = (pi + po - 100).abs()
+    off_count = (pi - 100 * done / total.where(total > 0)).abs()
+    not_adding = (done + ongoing) != total
+    row: dict[str, Any] = {
+        "progress_rows_not_adding_up": int(not_adding.sum()),
+        "progress_rows_not_adding_up_detail": "; ".join(
+            f"{d}: {_num(x)} implemented + {_num(y)} ongoing ≠ {_num(t)} total"
+            for d, x, y, t in zip(as_of[not_adding], done[not_adding], ongoing[not_adding], total[not_adding],
+                                  strict=True)) or None,
+        "progress_pct_sum_off": float(off_sum.max()),
+        "progress_pct_count_disagreement": float(off_count.max()),
+        "latest_ongoing": int(p.sort_values("as_of").ongoing.iloc[-1]),
+    }
+    worst = off_sum.idxmax()
+    row["progress_pct_sum_off_detail"] = (f"{as_of[worst]}: {_num(pi[worst])}% + {_num(po[worst])}% = "
+                                          f"{_num(pi[worst] + po[worst])}%")
+    if off_count.notna().any():
+        worst = off_count.idxmax()
+        row["progress_pct_count_disagreement_detail"] = (
+            f"{as_of[worst]}: {_num(pi[worst])}% implemented, but {_num(done[worst])} of {_num(total[worst])} "
+            f"is {100 * done[worst] / total[worst]:.1f}%")
+    return row
 
 
 def _prose_category_counts(figures: pd.DataFrame, annex: pd.DataFrame) -> dict[str, Any]:
@@ -292,25 +362,36 @@ def _prose_category_counts(figures: pd.DataFrame, annex: pd.DataFrame) -> dict[s
         if len(prose) < 2:
             continue
         excess = sum(max(0.0, v - per_key.get(k, 0)) for k, v in prose.items())
-        return {"prose_category_total": int(sum(values[1:])), "prose_category_excess": int(excess)}
+        said = ", ".join(f"{k} {_num(v)} (annex {per_key.get(k, 0)})" for k, v in prose.items())
+        return {"prose_category_total": int(sum(values[1:])), "prose_category_excess": int(excess),
+                "prose_category_total_detail": f"prose: {said}; annex: {len(annex)} actions",
+                "prose_category_excess_detail": "; ".join(
+                    f"{k}: {_num(v)} in prose, {per_key.get(k, 0)} in the annex"
+                    for k, v in prose.items() if v > per_key.get(k, 0)) or None}
     return {}
 
 
-def _prose_table_disagreements(figures: pd.DataFrame, paragraphs: pd.DataFrame, progress: pd.DataFrame) -> int | None:
+def _prose_table_disagreements(figures: pd.DataFrame, paragraphs: pd.DataFrame,
+                               progress: pd.DataFrame) -> tuple[int | None, str | None]:
     """Figures in the paragraphs that point to the progress table (见表, see Table): each
-    percentage, and each pair of counts stating a change, must be a value of the table."""
+    percentage, and each pair of counts stating a change, must be a value of the table.
+    The number that disagree, and which ones."""
     if not len(progress) or not len(figures):
-        return None
+        return None, None
     citing = set(paragraphs[paragraphs.text.str.contains(CITES_TABLE, na=False)].number)
     near = figures[figures.paragraph.isin(citing)]
     pcts = set(progress.pct_implemented.astype(float)) | set(progress.pct_ongoing.astype(float))
     counts = set(progress.implemented.astype(float)) | set(progress.ongoing.astype(float)) | \
         set(progress.total.astype(float))
-    bad = int((~near[near.unit == "percent"].value.astype(float).isin(pcts)).sum())
+    percent = near[near.unit == "percent"]
+    bad = [percent[~percent.value.astype(float).isin(pcts)]]
     for _, group in near[near.unit == "count"].groupby("sentence", sort=False):
         if len(group) == 2 and group.measure.nunique() == 1:
-            bad += int((~group.value.astype(float).isin(counts)).sum())
-    return bad
+            bad.append(group[~group.value.astype(float).isin(counts)])
+    wrong = pd.concat(bad)
+    detail = "; ".join(f"{t} (paragraph {n}) is not in the progress table"
+                       for t, n in zip(wrong.text, wrong.paragraph, strict=True))
+    return len(wrong), detail or None
 
 
 # ---------------------------------------------------------------- entry points

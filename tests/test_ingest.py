@@ -3,6 +3,7 @@ and the Dask executor."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -15,6 +16,7 @@ import pandas as pd
 import pytest
 
 from bad_inputs import heavy_page, make_bad_inputs, slow_page
+from gbdocs.catalog import Stored
 from gbdocs.tableio import read_tables
 from harness import SAMPLE_STEMS, SAMPLES_DIR, compare, load_expected
 
@@ -173,22 +175,52 @@ def test_a_copy_that_failed_validation_never_replaces_the_valid_file_of_its_docu
         return {name: len(frame) for name, frame in catalog.tables().items()}
 
     with Catalog(tmp_path / "c.duckdb") as catalog:
-        assert catalog.store(record("good.pdf", "ok"), tables) is None
-        assert catalog.store(record("invalid-copy.pdf", "invalid"), None) is None
-        assert catalog.store(record("failed-copy.pdf", "failed"), None) is None
-        assert catalog.store(record("partial-copy.pdf", "partial"), held_back) is None
+        assert catalog.store(record("good.pdf", "ok"), tables) == Stored()
+        assert catalog.store(record("invalid-copy.pdf", "invalid"), None) == Stored()
+        assert catalog.store(record("failed-copy.pdf", "failed"), None) == Stored()
+        assert catalog.store(record("partial-copy.pdf", "partial"), held_back) == Stored(kept="good.pdf")
         assert stored(catalog) == whole  # the valid file's rows, all of them
         status = dict(catalog.con.execute("SELECT path, status FROM files").fetchall())
         assert status["good.pdf"] == "ok"
-        assert "not stored: good.pdf holds this document whole" in catalog.con.execute(
+        assert status["partial-copy.pdf"] == "superseded"
+        assert "same document (A77/28:en) as good.pdf, which is kept" in catalog.con.execute(
             "SELECT reason FROM files WHERE path = 'partial-copy.pdf'").fetchone()[0]
-        # a newer file that passes whole does replace it
-        assert catalog.store(record("newer.pdf", "ok"), tables) == "good.pdf"
+        # a file of a later run that passes whole does replace it
+        assert catalog.store(record("newer.pdf", "ok"), tables) == Stored(superseded="good.pdf")
         assert stored(catalog) == whole
         sources = {s for (s,) in catalog.con.execute("SELECT DISTINCT source_path FROM paragraphs").fetchall()}
         assert sources == {"newer.pdf"}
 
 
+@pytest.mark.parametrize("order", [("b/copy.pdf", "a/report.pdf", "c/reissue.pdf"),
+                                   ("c/reissue.pdf", "a/report.pdf", "b/copy.pdf"),
+                                   ("a/report.pdf", "c/reissue.pdf", "b/copy.pdf")])
+def test_which_file_of_a_document_is_kept_does_not_depend_on_which_worker_finished_first(
+        tmp_path: Path, order: tuple[str, ...]) -> None:
+    from datetime import UTC, datetime
+
+    from gbdocs.catalog import Catalog, FileRecord
+
+    tables = extract_sample_tables("A77_28.en")
+    doc_key = str(tables["documents"].doc_key.iloc[0])
+    with Catalog(tmp_path / "c.duckdb") as catalog:
+        run_started = datetime.now(UTC)
+        for path in order:  # one run: the files arrive in the order the workers finish
+            catalog.store(FileRecord(path, "sha-" + path, "ok", None, doc_key, 10, None, None, None, None), tables,
+                          run_started=run_started)
+        status = dict(catalog.con.execute("SELECT path, status FROM files").fetchall())
+        assert status == {"a/report.pdf": "ok", "b/copy.pdf": "superseded", "c/reissue.pdf": "superseded"}
+        sources = {s for (s,) in catalog.con.execute("SELECT DISTINCT source_path FROM actions").fetchall()}
+        assert sources == {"a/report.pdf"}
+        # the next run brings a changed c/reissue.pdf: a file of a later run replaces the one kept
+        stored = catalog.store(FileRecord("c/reissue.pdf", "sha-2", "ok", None, doc_key, 10, None, None, None, None),
+                               tables, run_started=datetime.now(UTC))
+        assert stored == Stored(superseded="a/report.pdf")
+        sources = {s for (s,) in catalog.con.execute("SELECT DISTINCT source_path FROM actions").fetchall()}
+        assert sources == {"c/reissue.pdf"}
+
+
+@functools.cache  # read-only for the tests that share it
 def extract_sample_tables(stem: str) -> dict[str, pd.DataFrame]:
     from gbdocs import extract
 

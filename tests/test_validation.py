@@ -141,8 +141,14 @@ def test_gbdocs_validate_passes_a_clean_folder_and_warns(tmp_path: Path) -> None
                          timeout=300)
     assert run.returncode == 0, run.stderr
     summary = json.loads(run.stdout)
-    assert summary["ok"] and any("category is in the vocabulary" in w for w in summary["warnings"])
-    assert (tmp_path / "validation.html").exists()
+    first = tables["actions"].iloc[0]
+    assert summary["ok"] and summary["failures"] == [{
+        "suite": "actions", "expectation": "a table action's printed category is in the vocabulary",
+        "kind": "expect_column_values_to_not_be_null", "severity": "warning", "doc_key": "A77/28:en",
+        "pages": [int(first.page_start)], "values": [f"action_id {first.action_id}: {first.category}"],
+        "tables": ["actions"]}]
+    page = (tmp_path / "validation.html").read_text(encoding="utf-8")
+    assert "a table action&#x27;s printed category is in the vocabulary" in page and ">warning<" in page
 
 
 def test_gbdocs_validate_rejects_a_folder_that_is_not_an_export(tmp_path: Path) -> None:
@@ -172,3 +178,27 @@ def test_values_that_cannot_be_right_are_caught_by_name(tmp_path: Path) -> None:
     unknown = failed["a table action's printed category is in the vocabulary"]
     assert unknown.severity == "warning" and unknown.values == ("人力资源",)  # by name, never a bare count
     assert report.held_back() == {"references", "actions"}
+
+
+def test_a_failure_shows_the_row_and_the_part_that_failed() -> None:
+    """What a reader needs to find the fault: the paragraph and the page-number line in it (not
+    its first 80 characters), the progress row whose sum is off, the category stated in prose
+    that the annex does not hold."""
+    tables = {name: frame.copy() for name, frame in extracted("A77_28.zh").tables().items()}
+    p = tables["paragraphs"]
+    i = p.text.str.len().idxmax()
+    number, text = p.loc[i, "number"], str(p.loc[i, "text"])
+    p.loc[i, "text"] = text[:50] + "\n17\n" + text[50:]  # a page number left in a paragraph
+    progress = tables["progress"].sort_values("as_of")
+    tables["progress"].loc[progress.index[0], "pct_ongoing"] = 10.0
+    first = progress.iloc[0]
+    actions = tables["actions"]
+    tables["actions"] = actions[actions.category_key != "accountability"].reset_index(drop=True)
+    shown = {f.expectation: f.values for f in validate_tables(tables).critical}
+    assert shown["no page number line in paragraph text"] == (
+        f"number {number}: …{text[20:50]}[ ⏎ 17 ⏎ ]{text[50:80]}…",)
+    assert shown["the two percentages of a progress row sum to 100"] == (
+        f"{first.as_of}: {float(first.pct_implemented):g}% + 10% = {float(first.pct_implemented) + 10:g}%",)
+    # the report says 有3项涉及问责制 (three of the open actions concern accountability)
+    assert shown["no category has more actions in prose than in the annex"] == (
+        "accountability: 3 in prose, 0 in the annex",)
