@@ -95,7 +95,11 @@ def _say(message: str, err: bool = False) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="gbdocs")
 @click.option("--debug", is_flag=True, help="On an internal error, print the traceback (for a bug report).")
-def cli(debug: bool) -> None:
+@click.option("--log", "log", metavar="FILE",
+              help="Where the warnings of the PDF and data libraries go (a font pdfminer had to guess, ...), "
+                   "with the document they were about; '-' for the terminal  [default: $GBDOCS_LOG, else "
+                   "~/.local/state/gbdocs/gbdocs.log]")
+def cli(debug: bool, log: str | None) -> None:
     """gbdocs turns governing-body documents into validated tables: WHO's (World Health
     Assembly, Executive Board, PBAC; Chinese and English PDFs) and those of the United Nations
     system (General Assembly, UNICEF, UNDP/UNFPA/UNOPS and UN-Women Executive Boards, JIU).
@@ -109,6 +113,9 @@ def cli(debug: bool) -> None:
     Exit status: 0 all good, 1 a document failed, 2 usage error, 3 internal error (a bug in
     gbdocs, not in the file: report it with the file; `gbdocs --debug ...` prints the traceback).
     """
+    from gbdocs.logs import start_log
+
+    start_log(log)
 
 
 @cli.command()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import tempfile
 import time
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 import pandas as pd
 
@@ -29,8 +32,10 @@ from gbdocs.validate import ValidationReport, validate_tables
 if TYPE_CHECKING:
     from gbdocs.export import ExportResult
 
+log = logging.getLogger(__name__)
 
-@dataclass
+
+@dataclass(repr=False)  # the generated repr would print six DataFrames
 class Extraction:
     """The tables of one document, as pandas DataFrames in the column order of ``schemas``."""
 
@@ -54,6 +59,36 @@ class Extraction:
     def tables(self) -> dict[str, pd.DataFrame]:
         return {name: getattr(self, name) for name in TABLES}
 
+    def verdict(self) -> str:
+        """What validation said, in a few words."""
+        report = self.validation
+        if report is None:
+            return "not validated"
+        said = "valid" if report.ok else f"{len(report.critical)} critical failure(s)"
+        return said + (f", {len(report.warnings)} warning(s)" if report.warnings else "")
+
+    def __repr__(self) -> str:
+        rows = ", ".join(f"{len(frame)} {name}" for name, frame in self.tables().items())
+        pages = self.documents.pages.iloc[0] if len(self.documents) else "?"
+        return f"<Extraction {self.doc_key} from {self.source.name}: {pages} pages; {rows}; {self.verdict()}>"
+
+    def _repr_html_(self) -> str:
+        """What a notebook shows: the document, the rows per table, the verdict and what failed."""
+        import html
+
+        doc = self.documents.iloc[0] if len(self.documents) else None
+        title = html.escape(str(doc.title)) if doc is not None and pd.notna(doc.title) else ""
+        rows = "".join(f"<tr><td>{name}</td><td style='text-align:right'>{len(frame)}</td></tr>"
+                       for name, frame in self.tables().items())
+        failures = "".join(f"<li>{html.escape(f.line())}</li>" for f in (self.validation.failures[:10]
+                                                                          if self.validation else []))
+        more = len(self.validation.failures) - 10 if self.validation else 0
+        failures += f"<li>… {more} more</li>" if more > 0 else ""
+        return (f"<div><b>{html.escape(self.doc_key)}</b> {title}<br><small>{html.escape(self.source.name)}, "
+                f"{doc.pages if doc is not None else '?'} pages — {html.escape(self.verdict())}</small>"
+                f"<table><tr><th>table</th><th>rows</th></tr>{rows}</table>"
+                + (f"<ul>{failures}</ul>" if failures else "") + "</div>")
+
     def write(self, out_dir: Path | str, output: Output = CSV) -> ExportResult:
         """Write the tables the way ``gbdocs extract`` does, through the same gate: validated
         first (unless already), what passed to <out_dir>/<table>.csv with datapackage.json and
@@ -71,9 +106,14 @@ def _strategies(actions: list[ActionRecord]) -> dict[str, list[int]]:
     return {k: sorted(v) for k, v in pages.items()}
 
 
-def extract(path: Path | str, password: str | None = None, validate: bool = True,
-            limits: Limits = SCALED) -> Extraction:
-    """Extract every table of one governing-body PDF.
+PdfSource = Path | str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO
+
+
+def extract(source: PdfSource, password: str | None = None, validate: bool = True,
+            limits: Limits = SCALED, name: str | None = None) -> Extraction:
+    """Extract every table of one governing-body PDF: a path, or the PDF itself as bytes or a
+    binary file object (an upload, a download, a zip member); ``name`` is then the file name
+    its rows and messages carry (default: the file object's name, else "document.pdf").
 
     Raises PdfError (with the file, the reason and its ``kind``) for every failure the file
     causes: not readable, no text layer, not a governing-body document, or past the time or
@@ -82,10 +122,41 @@ def extract(path: Path | str, password: str | None = None, validate: bool = True
     here). InternalError when gbdocs itself fails on a file the PDF libraries read (a bug of
     ours: report it with the file).
     """
+    if isinstance(source, str | os.PathLike):
+        return _extract_file(Path(source), password, validate, limits)
+    data = _pdf_bytes(source)
+    given = name or getattr(source, "name", None)
+    shown = Path(given).name if isinstance(given, str) and Path(given).name else "document.pdf"
+    with tempfile.TemporaryDirectory(prefix="gbdocs-") as folder:  # pdfplumber and the limited child read a file
+        path = Path(folder) / shown
+        path.write_bytes(data)
+        try:
+            result = _extract_file(path, password, validate, limits)
+        except PdfError as exc:  # named as the caller knows it, not by a temporary path
+            raise type(exc)(shown, exc.reason, exc.kind) from None
+        except InternalError as exc:
+            raise InternalError.restored(shown, exc.reason, exc.page, exc.traceback) from None
+    result.source = Path(shown)
+    return result
+
+
+def _pdf_bytes(source: object) -> bytes:
+    if isinstance(source, bytes | bytearray | memoryview):
+        return bytes(source)
+    read = getattr(source, "read", None)
+    if read is None:
+        raise TypeError(f"extract() takes a path, bytes or a binary file object, not {type(source).__name__}")
+    data = read()
+    if not isinstance(data, bytes | bytearray):
+        raise TypeError("extract() needs a file opened in binary mode ('rb'), not a text file")
+    return bytes(data)
+
+
+def _extract_file(path: Path, password: str | None, validate: bool, limits: Limits) -> Extraction:
     if limits.enabled:
-        check_file(Path(path))  # what is no PDF at all is refused before seconds of warm-up
+        check_file(path)  # what is no PDF at all is refused before seconds of warm-up
         warm_up(validate)
-    return run_limited(_extract, (Path(path), password, validate), path, limits)
+    return run_limited(_extract, (path, password, validate), path, limits)
 
 
 @cache
@@ -104,6 +175,7 @@ def warm_up(validate: bool = True) -> None:
 
 
 def _extract(path: Path, password: str | None, validate: bool) -> Extraction:
+    log.info("%s: extracting", path)  # what the libraries log next is about this file
     t0 = time.perf_counter()
     with open_pdf(path, password) as pdf:
         info = pdf_info(path, pdf)

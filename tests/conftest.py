@@ -1,11 +1,19 @@
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from harness import EXPECTED_STEMS, SAMPLE_STEMS, SAMPLES_DIR, load_expected
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The commands under test log the libraries' warnings: into a folder of the test run, not
+    # into the state folder of whoever runs the tests (a test that reads the log sets its own).
+    os.environ.setdefault("GBDOCS_LOG", str(Path(tempfile.mkdtemp(prefix="gbdocs-test-log-")) / "gbdocs.log"))
 
 
 @pytest.fixture(scope="session")

@@ -211,3 +211,32 @@ def test_ingest_reports_a_bug_of_ours_as_an_internal_error_with_the_traceback_un
     lines = result.stderr.strip().splitlines()
     assert lines[0].startswith(f"gbdocs: internal error: {sample}: internal error in gbdocs (ZeroDivisionError")
     assert "Traceback (most recent call last)" in result.stderr and "damaged" not in result.stderr
+
+
+def test_library_warnings_go_to_the_log_not_the_terminal(tmp_path: Path) -> None:
+    """A font descriptor without /FontBBox (as some producers write them): pdfminer warns about it
+    for every font; under --quiet --json the terminal stays clean and stdout is JSON only."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
+
+    writer = PdfWriter(clone_from=PdfReader(SAMPLES_DIR / "A77_28.en.pdf"))
+    removed = 0
+    for page in writer.pages:
+        for ref in page["/Resources"].get_object().get("/Font", {}).get_object().values():
+            font = ref.get_object()
+            for part in [font, *(d.get_object() for d in font.get("/DescendantFonts", []))]:
+                descriptor = part.get("/FontDescriptor")
+                if descriptor is not None and "/FontBBox" in descriptor.get_object():
+                    del descriptor.get_object()[NameObject("/FontBBox")]
+                    removed += 1
+    assert removed
+    pdf = tmp_path / "no-font-bbox.pdf"
+    writer.write(pdf)
+    log = tmp_path / "state" / "gbdocs.log"
+    result = subprocess.run([*GBDOCS, "--log", str(log), "extract", str(pdf), "--out", str(tmp_path / "out"),
+                             "--quiet", "--json"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0 and result.stderr == ""
+    assert json.loads(result.stdout)["doc_key"] == "A77/28:en"
+    lines = log.read_text(encoding="utf-8").splitlines()
+    said = next(i for i, line in enumerate(lines) if f"gbdocs.extraction: {pdf}: extracting" in line)
+    assert any("pdfminer" in line and "Could not get FontBBox" in line for line in lines[said:])

@@ -221,3 +221,37 @@ def test_extraction_write_goes_through_the_gate(tmp_path: Path) -> None:
     assert written.held_back == ("actions",)
     assert read_tables(tmp_path)["actions"].empty  # the damaged table did not reach the output folder
     assert (written.quarantine / "actions.csv").exists()
+
+
+def test_extract_takes_bytes_and_binary_files_and_names_them_as_given() -> None:
+    from gbdocs import ErrorKind, PdfError, extract
+
+    pdf = SAMPLES_DIR / "EBPBAC25_3.en.pdf"
+    expected = load_expected("EBPBAC25_3.en")
+    from_path = extracted("EBPBAC25_3.en")
+    from_bytes = extract(pdf.read_bytes(), name="upload.pdf")
+    with pdf.open("rb") as f:
+        from_file = extract(f)
+    for result, name in ((from_bytes, "upload.pdf"), (from_file, pdf.name)):
+        assert result.source == Path(name) and result.documents.source_file.iloc[0] == name
+        assert result.documents.sha256.iloc[0] == hashlib.sha256(pdf.read_bytes()).hexdigest()
+        for table, frame in result.tables().items():
+            assert len(frame) == len(expected[table]), table
+            if table != "documents":
+                pd.testing.assert_frame_equal(frame, from_path.tables()[table])
+    with pytest.raises(PdfError) as refused:
+        extract(b"Subject: minutes\n\nnot a PDF at all", name="minutes.pdf")
+    assert refused.value.kind == ErrorKind.NOT_PDF and str(refused.value).startswith("minutes.pdf: ")
+    with pdf.open("r", encoding="latin-1") as text, pytest.raises(TypeError, match="binary mode"):
+        extract(text)  # type: ignore[arg-type]
+
+
+def test_an_extraction_shows_itself_in_one_line_and_as_html_in_a_notebook() -> None:
+    result = extracted("A77_28.zh")
+    expected = load_expected("A77_28.zh")
+    counts = ", ".join(f"{len(expected[name])} {name}" for name in TABLES)
+    pages = expected["documents"].pages.iloc[0]
+    assert repr(result) == f"<Extraction A77/28:zh from A77_28.zh.pdf: {pages} pages; {counts}; valid>"
+    page = result._repr_html_()
+    assert "A77/28:zh" in page and str(expected["documents"].title.iloc[0]) in page
+    assert all(f"<td>{name}</td><td style='text-align:right'>{len(expected[name])}</td>" in page for name in TABLES)
