@@ -416,11 +416,14 @@ def _part_of_measures(figures: list[_Figure]) -> list[_Figure]:
 
 def extract_figures(model: DocumentModel) -> list[FigureRecord]:
     records: list[FigureRecord] = []
+    placed: dict[str, int] = {}  # figures so far per paragraph number
     for paragraph, parts in paragraph_parts(model):
         for part in parts:
             for f in _part_of_measures(_figures_in(part, model.language)):
+                placed[paragraph.number] = placed.get(paragraph.number, 0) + 1
                 records.append(FigureRecord(
-                    paragraph=paragraph.number, page=part.page_at(f.start), value=f.value, unit=f.unit,
-                    measure=f.measure or "", qualifier=f.qualifier, text=f.text, sentence=f.sentence,
+                    paragraph=paragraph.number, figure=placed[paragraph.number], page=part.page_at(f.start),
+                    value=f.value, unit=f.unit, measure=f.measure or "", qualifier=f.qualifier, text=f.text,
+                    sentence=f.sentence,
                 ))
     return records

@@ -78,6 +78,7 @@ class ProgressRecord:
 @dataclass(frozen=True)
 class FigureRecord:
     paragraph: str
+    figure: int  # place in the paragraph, from 1
     page: int
     value: float
     unit: str

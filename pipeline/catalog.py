@@ -4,8 +4,7 @@
 reason, doc_key, pages, timings, peak memory of the worker); each output table has the
 rows of the documents that passed validation, with the ``source_path`` they came from, under
 the table's SQL name (``references`` is ``citations``: REFERENCES is an SQL keyword), dates as
-DATE, and a primary key where rows are unique (every table but ``figures``, whose rows a
-paragraph may repeat). Foreign keys (``doc_key`` -> ``documents``) are declared in the data
+DATE, and a primary key on every table. Foreign keys (``doc_key`` -> ``documents``) are declared in the data
 package but not enforced here: DuckDB refuses to delete a document and the rows that refer to
 it in one transaction, and replacing a document in one transaction is what keeps the catalog
 whole through a crash.
@@ -46,7 +45,7 @@ from gbdocs.schemas import TABLES, Table
 LOCK_WAIT = 10.0  # seconds; GBDOCS_LOCK_WAIT overrides it
 
 DUCK_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "date": "DATE", "boolean": "BOOLEAN"}
-SCHEMA_VERSION = 3  # 1: dates as VARCHAR, no keys, "references"; 2: no findings
+SCHEMA_VERSION = 3  # 1: dates as VARCHAR, no keys, "references"; 2: no findings, figures without a key
 FINDINGS_DDL = ("CREATE TABLE IF NOT EXISTS findings (path VARCHAR NOT NULL, doc_key VARCHAR, suite VARCHAR NOT NULL, "
                 "expectation VARCHAR NOT NULL, kind VARCHAR, severity VARCHAR NOT NULL, pages BIGINT[], "
                 '"values" VARCHAR[], "tables" VARCHAR[])')
@@ -130,25 +129,44 @@ def _reason(exc: duckdb.Error) -> str:
 def _ddl(table: Table, name: str | None = None) -> str:
     # column names quoted: "date" and "text" are type names in SQL
     cols = ", ".join(f'"{c.name}" {DUCK_TYPES[c.dtype]}{"" if c.nullable else " NOT NULL"}' for c in table.columns)
-    key = ", PRIMARY KEY ({})".format(", ".join(f'"{k}"' for k in table.key)) if table.unique else ""
+    key = ", PRIMARY KEY ({})".format(", ".join(f'"{k}"' for k in table.key))
     return f"CREATE TABLE IF NOT EXISTS {name or table.catalog_name} (source_path VARCHAR NOT NULL, {cols}{key})"
 
 
+def _rebuild(con: duckdb.DuckDBPyConnection, table: Table, old_name: str) -> None:
+    """Make ``table`` as this version defines it from the rows of an older version's table:
+    dates stored as text become DATE; a figure's place in its paragraph (version 3) is counted
+    from the order the rows were stored in, which is reading order."""
+    old = f"old_{table.catalog_name}"
+    con.execute(f'ALTER TABLE "{old_name}" RENAME TO {old}')
+    con.execute(_ddl(table))
+    had = {r[0] for r in con.execute(f"DESCRIBE {old}").fetchall()}
+    cols = []
+    for c in table.columns:
+        if c.name not in had and (table.name, c.name) == ("figures", "figure"):
+            cols.append("row_number() OVER (PARTITION BY source_path, doc_key, paragraph ORDER BY rowid)")
+        elif c.dtype == "date":
+            cols.append(f"""CAST(NULLIF(CAST("{c.name}" AS VARCHAR), '') AS DATE)""")
+        else:
+            cols.append(f'"{c.name}"')
+    # in the order they were stored (a window query's order is its own): reading order stays
+    con.execute(f"INSERT INTO {table.catalog_name} SELECT source_path, {', '.join(cols)} FROM {old} ORDER BY rowid")
+    con.execute(f"DROP TABLE {old}")
+
+
 def _upgrade_from_1(con: duckdb.DuckDBPyConnection) -> None:
-    """A catalog of gbdocs 0.1 (dates as text, no keys, a table named "references") rebuilt in
-    place, rows kept."""
+    """gbdocs 0.1 (dates as text, no keys, a table named "references"): every table rebuilt, rows kept."""
     for table in TABLES.values():
-        old = f"v1_{table.name}"
-        con.execute(f'ALTER TABLE "{table.name}" RENAME TO {old}')
-        con.execute(_ddl(table))
-        cols = ", ".join(f"""CAST(NULLIF("{c.name}", '') AS DATE)""" if c.dtype == "date" else f'"{c.name}"'
-                         for c in table.columns)
-        con.execute(f"INSERT INTO {table.catalog_name} SELECT source_path, {cols} FROM {old}")
-        con.execute(f"DROP TABLE {old}")
+        _rebuild(con, table, table.name)
 
 
 def _upgrade_from_2(con: duckdb.DuckDBPyConnection) -> None:
-    """Version 3 adds ``findings`` (made below like every table); files stored before have none."""
+    """Version 3: ``findings`` (made below like every table; files stored before have none) and
+    figures with their place in the paragraph (its primary key)."""
+    has = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
+                                     "WHERE table_name = 'figures'").fetchall()}
+    if "figure" not in has:
+        _rebuild(con, TABLES["figures"], "figures")
 
 
 UPGRADES = {1: _upgrade_from_1, 2: _upgrade_from_2}  # version -> the step to the next version

@@ -30,12 +30,11 @@ def _cell(text: str) -> str:
 
 def table_markdown(table: Table) -> str:
     key = ", ".join(f"`{k}`" for k in table.key)
-    unique = "unique" if table.unique else "not unique: the same figure may be stated twice in one paragraph"
     lines = [
         f"## {table.name}",
         "",
         f"One row per {table.row}. File `{table.name}.csv`; sheet `{table.name}` of the workbook; catalog table "
-        f"`{table.catalog_name}`. Key: {key} ({unique}).",
+        f"`{table.catalog_name}`. Primary key: {key}.",
         "",
         "| column | type | required | description |",
         "|---|---|---|---|",

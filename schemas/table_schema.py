@@ -21,9 +21,7 @@ def table_schema(table: Table) -> dict[str, Any]:
         if constraints:
             field["constraints"] = constraints
         fields.append(field)
-    schema: dict[str, Any] = {"fields": fields, "missingValues": [""]}
-    if table.unique:
-        schema["primaryKey"] = list(table.key)
+    schema: dict[str, Any] = {"fields": fields, "missingValues": [""], "primaryKey": list(table.key)}
     if table.name != DOCUMENTS.name:  # every row belongs to a document of the same package
         reference = {"resource": DOCUMENTS.name, "fields": ["doc_key"]}
         schema["foreignKeys"] = [{"fields": ["doc_key"], "reference": reference}]

@@ -41,11 +41,7 @@ class Table:
     name: str
     row: str  # what one row is
     columns: tuple[Column, ...]
-    # Columns that identify a row. Where a table is a multiset (the same figure can be
-    # stated twice in one paragraph), `unique` is False and rows with equal keys are told
-    # apart by their order.
-    key: tuple[str, ...]
-    unique: bool = True
+    key: tuple[str, ...]  # the columns that identify a row: its primary key
     # The table's name in SQL (the DuckDB catalog) where its CSV name is an SQL keyword.
     sql_name: str | None = None
 
@@ -165,6 +161,8 @@ FIGURES = Table(
     (
         *KEYS,
         Column("paragraph", "string", "Number of the paragraph the figure is in: 7, 9(b)", nullable=False),
+        Column("figure", "integer", "The figure's place in its paragraph, in reading order: 1 for the first "
+               "(the same figure may be stated twice in a paragraph)", nullable=False),
         Column("page", "integer", "Page of the figure", nullable=False),
         Column("value", "number", "The number (percent as 84, not 0.84)", nullable=False),
         Column("unit", "string", "Kind of figure", nullable=False, enum=FIGURE_UNITS),
@@ -176,8 +174,7 @@ FIGURES = Table(
                nullable=False),
         Column("sentence", "string", "The sentence the figure is in, as printed", nullable=False),
     ),
-    key=("doc_key", "paragraph", "value", "unit", "text"),
-    unique=False,
+    key=("doc_key", "paragraph", "figure"),
 )
 
 REFERENCES = Table(

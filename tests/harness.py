@@ -126,15 +126,26 @@ def values_equal(expected: Any, actual: Any) -> bool:
     return expected == actual
 
 
+# Figures are matched by what they say (the n-th "3项" of a paragraph), not by their place in
+# it: one figure missed must count as one missing row, and the places after it as wrong values
+# of `figure`, not as every later figure of the paragraph missing.
+MATCH_KEYS = {"figures": ("doc_key", "paragraph", "value", "unit", "text")}
+
+
+def match_key(table: Table) -> tuple[str, ...]:
+    return MATCH_KEYS.get(table.name, table.key)
+
+
 def _keyed(df: pd.DataFrame, table: Table) -> dict[tuple[Any, ...], dict[str, Any]]:
-    """Rows by key; in multiset tables the n-th row with a key gets key + (n,)."""
+    """Rows by their match key; the n-th row with the same key (the same figure stated twice in
+    one paragraph, or a duplicate key) gets key + (n,)."""
     rows: dict[tuple[Any, ...], dict[str, Any]] = {}
     seen: dict[tuple[Any, ...], int] = {}
     for record in df.to_dict("records"):
-        key = tuple(None if _is_null(record[k]) else record[k] for k in table.key)
+        key = tuple(None if _is_null(record[k]) else record[k] for k in match_key(table))
         n = seen.get(key, 0)
         seen[key] = n + 1
-        if not table.unique:
+        if table.name in MATCH_KEYS:
             key = (*key, n)
         elif n:
             key = (*key, f"duplicate {n}")
@@ -145,7 +156,7 @@ def _keyed(df: pd.DataFrame, table: Table) -> dict[tuple[Any, ...], dict[str, An
 def compare_table(expected: pd.DataFrame, actual: pd.DataFrame, table: Table) -> TableReport:
     exp, act = _keyed(expected, table), _keyed(actual, table)
     report = TableReport(table.name, len(expected), len(actual))
-    compared = [c for c in table.column_names if c not in table.key]
+    compared = [c for c in table.column_names if c not in match_key(table)]
     for key, erow in exp.items():
         report.fields_total += len(compared)
         arow = act.get(key)

@@ -41,8 +41,7 @@ def test_tables_obey_schema(expected, stem: str, name: str) -> None:
         if col.enum:
             bad = set(df[col.name].dropna()) - set(col.enum)
             assert not bad, f"{stem}/{name}.{col.name}: {bad} not in {col.enum}"
-    if table.unique:
-        assert not df.duplicated(list(table.key)).any(), f"{stem}/{name}: duplicate keys"
+    assert not df.duplicated(list(table.key)).any(), f"{stem}/{name}: duplicate keys"
     assert (df.doc_key == df.symbol + ":" + df.language).all()
     assert df.doc_key.nunique() <= 1
 

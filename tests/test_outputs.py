@@ -142,38 +142,51 @@ def test_the_catalog_has_dates_keys_and_names_that_need_no_quoting(excel_out: Pa
         keys = dict(con.execute("SELECT table_name, constraint_text FROM duckdb_constraints() "
                                 "WHERE constraint_type = 'PRIMARY KEY'").fetchall())
     for table in TABLES.values():
-        if table.unique:
-            assert all(k in keys[table.catalog_name] for k in table.key), (table.name, keys)
+        assert all(k in keys[table.catalog_name] for k in table.key), (table.name, keys)
     with duckdb.connect(str(excel_out / "gbdocs.duckdb")) as con, pytest.raises(duckdb.ConstraintException):
         con.execute("INSERT INTO documents SELECT * FROM documents LIMIT 1")  # one row per document
 
 
-def test_a_catalog_of_the_previous_version_is_upgraded_with_its_rows(tmp_path: Path) -> None:
+@pytest.mark.parametrize("version", [1, 2])
+def test_a_catalog_of_a_previous_version_is_upgraded_with_its_rows(tmp_path: Path, version: int) -> None:
+    """1 (gbdocs 0.1): dates as text, a table named "references", no keys; 2: figures without
+    their place in the paragraph (no primary key), no findings."""
     db = tmp_path / "old.duckdb"
     expected = load_expected("A77_28.en")
-    with duckdb.connect(str(db)) as con:  # gbdocs 0.1's catalog: dates as text, "references", no keys
+    with duckdb.connect(str(db)) as con:
         con.execute("CREATE TABLE files (path VARCHAR PRIMARY KEY, sha256 VARCHAR NOT NULL, status VARCHAR NOT NULL, "
                     "reason VARCHAR, doc_key VARCHAR, pages BIGINT, seconds_read DOUBLE, seconds_extract DOUBLE, "
                     "seconds_validate DOUBLE, peak_rss_mb DOUBLE, ingested_at TIMESTAMP)")
+        if version == 2:
+            con.execute("CREATE TABLE gbdocs_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+            con.execute("INSERT INTO gbdocs_meta VALUES ('schema_version', '2')")
         for name, table in TABLES.items():
-            types = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "date": "VARCHAR",
-                     "boolean": "BOOLEAN"}
-            cols = ", ".join(f'"{c.name}" {types[c.dtype]}' for c in table.columns)
-            con.execute(f'CREATE TABLE "{name}" (source_path VARCHAR NOT NULL, {cols})')
-            rows = expected[name].assign(source_path="a.pdf")[["source_path", *table.column_names]]
-            for c in table.columns:
-                if c.dtype == "date":
+            types = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE",
+                     "date": "VARCHAR" if version == 1 else "DATE", "boolean": "BOOLEAN"}
+            columns = [c for c in table.columns if (name, c.name) != ("figures", "figure")]
+            cols = ", ".join(f'"{c.name}" {types[c.dtype]}' for c in columns)
+            sql_name = f'"{name}"' if version == 1 else table.catalog_name
+            con.execute(f"CREATE TABLE {sql_name} (source_path VARCHAR NOT NULL, {cols})")
+            rows = expected[name].assign(source_path="a.pdf")[["source_path", *(c.name for c in columns)]]
+            for c in columns:
+                if c.dtype == "date" and version == 1:
                     rows[c.name] = rows[c.name].dt.strftime("%Y-%m-%d").fillna("")
             con.register("incoming", rows)
-            con.execute(f'INSERT INTO "{name}" SELECT * FROM incoming')
+            con.execute(f"INSERT INTO {sql_name} SELECT * FROM incoming")
             con.unregister("incoming")
     with Catalog(db) as catalog:
         tables = catalog.tables()
+        assert catalog.findings() == []
     assert tables["actions"].due_date.tolist() == expected["actions"].due_date.tolist()
     assert len(tables["references"]) == len(expected["references"])
+    # the place of each figure in its paragraph, counted from the order of the stored rows
+    assert tables["figures"].figure.tolist() == expected["figures"].figure.tolist()
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT data_type FROM information_schema.columns WHERE table_name = 'actions' "
                            "AND column_name = 'due_date'").fetchone()[0] == "DATE"
+        assert con.execute("SELECT constraint_text FROM duckdb_constraints() WHERE table_name = 'figures' "
+                           "AND constraint_type = 'PRIMARY KEY'").fetchone()[0] == \
+            "PRIMARY KEY(doc_key, paragraph, figure)"
 
 
 def test_the_data_package_declares_its_keys_sources_and_status(excel_out: Path, tmp_path: Path) -> None:
