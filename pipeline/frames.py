@@ -10,6 +10,13 @@ import pandas as pd
 
 from gbdocs.schemas import Table
 
+ISO_DAY = "%Y-%m-%d"  # how a date is written everywhere it becomes text (CSV, validation, reports)
+
+
+def iso_days(dates: pd.Series) -> pd.Series:
+    """A date column as ISO 8601 days (2025-01-31), missing dates as <NA>, whatever pandas would print."""
+    return dates.dt.strftime(ISO_DAY).astype("string")
+
 
 def _blank_is_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
+from gbdocs.frames import iso_days
 from gbdocs.schemas import TABLES, Table, table_schema
 
 _BOOL = {"true": True, "false": False, "True": True, "False": False, "TRUE": True, "FALSE": False}
@@ -121,7 +122,7 @@ def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
         out[col] = out[col].map({True: "true", False: "false"}).astype("string")
     for col in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[col]):  # a day, ISO 8601, whatever pandas would print
-            out[col] = out[col].dt.strftime("%Y-%m-%d").astype("string")
+            out[col] = iso_days(out[col])
     return out
 
 

@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from gbdocs import expectations
+from gbdocs.frames import iso_days
 from gbdocs.schemas import TABLES
 
 EXPECTATIONS_DIR = Path(expectations.__file__).parent  # installed with the package
@@ -172,7 +173,7 @@ def _for_gx(frame: pd.DataFrame) -> pd.DataFrame:
         elif str(out[col].dtype) in ("Int64", "Float64"):
             out[col] = out[col].astype("float64")
         elif pd.api.types.is_datetime64_any_dtype(out[col]):  # the suites read dates as ISO text
-            out[col] = out[col].dt.strftime("%Y-%m-%d").astype(object).where(out[col].notna(), None)
+            out[col] = iso_days(out[col]).astype(object).where(out[col].notna(), None)
     return out.reset_index(drop=True)
 
 

@@ -65,10 +65,12 @@ def shown_rows(path: Path) -> list[list[str]]:
 def expected_text(value: object, dtype: str) -> str:
     import pandas as pd
 
+    from gbdocs.frames import ISO_DAY
+
     if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
         return ""
     if dtype == "date":
-        return pd.Timestamp(value).strftime("%Y-%m-%d")
+        return pd.Timestamp(value).strftime(ISO_DAY)
     if dtype == "boolean":
         return "TRUE" if value else "FALSE"
     return str(value)

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
+from gbdocs.frames import ISO_DAY  # noqa: E402
 from gbdocs.schemas import TABLES, Table  # noqa: E402
 from gbdocs.tableio import read_table  # noqa: E402
 
@@ -110,7 +111,7 @@ def _fmt_key(key: tuple[Any, ...]) -> str:
 
 
 def _short(value: Any, width: int = 80) -> str:
-    text = repr(value.strftime("%Y-%m-%d") if isinstance(value, pd.Timestamp) else value)
+    text = repr(value.strftime(ISO_DAY) if isinstance(value, pd.Timestamp) else value)
     return text if len(text) <= width else text[: width - 3] + "..."
 
 

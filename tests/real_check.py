@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 from gbdocs.export import gate  # noqa: E402
 from gbdocs.extraction import extract  # noqa: E402
 from gbdocs.extractors import PdfError  # noqa: E402
+from gbdocs.frames import ISO_DAY  # noqa: E402
 from gbdocs.limits import NO_LIMITS  # noqa: E402
 
 EXPECTED = ROOT / "samples" / "real" / "expected" / "documents.csv"
@@ -51,7 +52,7 @@ def expected_lines() -> dict[str, dict[str, str]]:
 def text_of(value: object) -> str:
     """A value as the expected CSV spells it (a date as YYYY-MM-DD)."""
     if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
+        return value.strftime(ISO_DAY)
     return "" if value is None or str(value) in ("<NA>", "nan", "None", "NaT") else str(value)
 
 
