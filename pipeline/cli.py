@@ -320,6 +320,12 @@ def ingest(paths: tuple[Path, ...], out_dir: Path, db: Path | None, jobs: int | 
     goes on.
 
     \b
+    Several files of one document (a copy, a reissue): one keeps its rows, whatever the order
+    the workers finish in: a file whose tables all passed over one with tables held back, then
+    a file of a later run over the one stored before, then (in one run) the first path in
+    sorted order. The other is "superseded"; a note and OUT/validation.html say which.
+
+    \b
     Examples:
       gbdocs ingest archive/ --out out/ --jobs 2
       gbdocs ingest new/*.pdf --out out/ --executor dask --scheduler tcp://10.0.0.5:8786

@@ -24,6 +24,14 @@ MAX_BYTES = 5 * 1024 * 1024
 FORMAT = "%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"
 
 
+class _FolderOnFirstRecord(RotatingFileHandler):
+    """The log's folder is made when the first record comes, not on ``gbdocs --help``."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
+        return super()._open()
+
+
 def default_log_path() -> Path:
     if os.environ.get(LOG_ENV):
         return Path(os.environ[LOG_ENV])
@@ -43,12 +51,8 @@ def start_log(target: str | None) -> str:
         handler, where = logging.StreamHandler(sys.stderr), "stderr"
     else:
         path = Path(target) if target else default_log_path()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handler, where = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=2, encoding="utf-8",
-                                                 delay=True), str(path)
-        except OSError:
-            handler, where = logging.NullHandler(), "nowhere (cannot write the log folder)"
+        handler = _FolderOnFirstRecord(path, maxBytes=MAX_BYTES, backupCount=2, encoding="utf-8", delay=True)
+        where = str(path)
     handler.setFormatter(logging.Formatter(FORMAT))
     logging.raiseExceptions = False  # a full disk under the log must not print tracebacks on the terminal
     root = logging.getLogger()

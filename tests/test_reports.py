@@ -84,3 +84,61 @@ def test_the_ingest_report_lists_titles_rows_findings_and_links(tmp_path: Path) 
     for f in (finding, warning):
         assert f"<td>{html.escape(f['expectation'])}</td><td>{f['severity']}</td>" in page
     assert "<td>action_id 3 vs 3</td>" in page
+
+
+def _screen(output: bytes) -> list[str]:
+    """What a terminal shows of ``output``: a carriage return goes back to the start of the line
+    and what follows overwrites it, character by character (a shorter message leaves the end of
+    a longer progress bar visible: the fragments users saw)."""
+    import re
+
+    lines: list[str] = []
+    text = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", output.decode("utf-8", "replace"))  # cursor moves of tqdm
+    for raw in text.replace("\r\n", "\n").split("\n"):
+        line: list[str] = []
+        for segment in raw.split("\r"):
+            for i, ch in enumerate(segment):
+                if i < len(line):
+                    line[i] = ch
+                else:
+                    line.append(ch)
+        lines.append("".join(line).rstrip())
+    return lines
+
+
+def test_messages_under_a_progress_bar_leave_no_fragments_of_it(tmp_path: Path) -> None:
+    import os
+    import pty
+
+    from bad_inputs import make_bad_inputs
+
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SAMPLES_DIR / "EBPBAC25_3.en.pdf", src / "a.pdf")
+    bad = make_bad_inputs(src / "bad")
+    import fcntl
+    import struct
+    import termios
+
+    main, terminal = pty.openpty()  # stderr is a terminal: the progress bar is drawn
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 120, 0, 0))  # ... as wide as a terminal
+    run = subprocess.Popen([*GBDOCS, "ingest", str(src), "--out", str(tmp_path / "out"), "--jobs", "1"],
+                           stdout=subprocess.PIPE, stderr=terminal)
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    run.wait(timeout=600)
+    os.close(main)
+    assert b"ingest:" in shown  # the bar was drawn
+    screen = _screen(shown)
+    errors = [line for line in screen if "gbdocs: error:" in line]
+    assert len(errors) == len(bad), screen  # each bad file: one line
+    for line in errors:
+        assert line.startswith("gbdocs: error: ") and "ingest:" not in line and "doc/s" not in line, line

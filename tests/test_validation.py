@@ -172,11 +172,13 @@ def test_values_that_cannot_be_right_are_caught_by_name(tmp_path: Path) -> None:
     failed = {f.expectation: f for f in report.failures}
     assert failed["a URL ends where the text around it begins (no CJK or full-width character in it)"].severity \
         == "critical"
-    assert failed["action text is not a bare date or ID (a value in the wrong column)"].values == ("2024年12月31日",)
+    ids = actions.action_id  # each offending value names its row, then shows what failed
+    assert failed["action text is not a bare date or ID (a value in the wrong column)"].values == (
+        f"action_id {ids[0]}: [2024年12月31日]",)
     due = failed["a printed due date with numbers in it is understood"]
-    assert due.severity == "critical" and due.values == (str(actions.loc[1, "due_date_text"]),)
+    assert due.severity == "critical" and due.values == (f"action_id {ids[1]}: {actions.loc[1, 'due_date_text']}",)
     unknown = failed["a table action's printed category is in the vocabulary"]
-    assert unknown.severity == "warning" and unknown.values == ("人力资源",)  # by name, never a bare count
+    assert unknown.severity == "warning" and unknown.values == (f"action_id {ids[2]}: 人力资源",)  # never a bare count
     assert report.held_back() == {"references", "actions"}
 
 
