@@ -239,6 +239,7 @@ def ingest(
         results = _run_dask(todo, password, scheduler, limits) if executor == "dask" else \
             _run_local(todo, password, jobs, limits)
         kill_during = int(os.environ.get("GBDOCS_TEST_KILL_DURING_STORE", "0"))  # crash-safety tests only
+        this_run: dict[str, dict[str, Any]] = {}  # path -> its record in summary.files
         for stored, result in enumerate(results, start=1):
             hook = _suicide if kill_during and stored == kill_during else None
             stored_tables = result.tables if result.status in ("ok", "partial") else None
@@ -251,7 +252,13 @@ def ingest(
             counted = "superseded" if stored.kept else result.status
             setattr(summary, counted, getattr(summary, counted) + 1)
             summary.pages += result.pages or 0
-            summary.files.append(result.to_dict())
+            summary.files.append({**result.to_dict(), "status": counted})
+            if stored.superseded in this_run:  # a file of this run counted before: it is superseded now
+                before = this_run[stored.superseded]
+                setattr(summary, before["status"], getattr(summary, before["status"]) - 1)
+                summary.superseded += 1
+                before["status"] = "superseded"
+            this_run[result.path] = summary.files[-1]
             if result.status == "failed":
                 summary.problems.append(f"{result.path}: {result.reason}")
             elif result.status in ("invalid", "partial"):

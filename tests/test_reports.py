@@ -24,14 +24,13 @@ from harness import SAMPLES_DIR, extracted, load_expected
 GBDOCS = [sys.executable, "-m", "gbdocs.cli"]
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_two_files_of_one_document_the_first_path_is_kept_and_said(tmp_path: Path, jobs: str) -> None:
+def test_two_files_of_one_document_the_first_path_is_kept_and_said(tmp_path: Path) -> None:
     src = tmp_path / "in"
     for folder in ("a-2024", "b-resent"):
         (src / folder).mkdir(parents=True)
         shutil.copy(SAMPLES_DIR / "EBPBAC25_3.en.pdf", src / folder / "EBPBAC25_3.en.pdf")
     out = tmp_path / "out"
-    run = subprocess.run([*GBDOCS, "ingest", str(src), "--out", str(out), "--jobs", jobs, "--json"],
+    run = subprocess.run([*GBDOCS, "ingest", str(src), "--out", str(out), "--jobs", "2", "--json"],
                          capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr
     kept, other = (str((src / f / "EBPBAC25_3.en.pdf").resolve()) for f in ("a-2024", "b-resent"))
@@ -40,7 +39,7 @@ def test_two_files_of_one_document_the_first_path_is_kept_and_said(tmp_path: Pat
     line = summary["same_document"][0]
     assert line in (f"{other}: same document (EBPBAC25/3:en) as {kept}, which is kept",
                     f"{kept}: same document (EBPBAC25/3:en) as {other}, which it replaces")
-    assert sorted(f["file"] for f in summary["files"]) == sorted([kept, other])
+    assert sorted((f["file"], f["status"]) for f in summary["files"]) == [(kept, "ok"), (other, "superseded")]
     with Catalog(out / "gbdocs.duckdb") as catalog:
         files = catalog.files().set_index("path")
     assert files.status.to_dict() == {kept: "ok", other: "superseded"}
@@ -142,3 +141,29 @@ def test_messages_under_a_progress_bar_leave_no_fragments_of_it(tmp_path: Path) 
     assert len(errors) == len(bad), screen  # each bad file: one line
     for line in errors:
         assert line.startswith("gbdocs: error: ") and "ingest:" not in line and "doc/s" not in line, line
+
+
+@pytest.mark.parametrize("first", ["a-2024", "b-resent"])
+def test_the_summary_counts_the_file_kept_whichever_finishes_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                    first: str) -> None:
+    """The workers' finishing order, forced: the copy under b-resent/ finishing first is stored,
+    then replaced by a-2024/'s; the summary must end as the catalog does."""
+    import gbdocs.ingest as ingest_module
+
+    paths = []
+    for folder in ("a-2024", "b-resent"):
+        (tmp_path / folder).mkdir()
+        paths.append(tmp_path / folder / "EBPBAC25_3.en.pdf")
+        shutil.copy(SAMPLES_DIR / "EBPBAC25_3.en.pdf", paths[-1])
+
+    def finishing(todo: dict[str, str], *args: object) -> object:
+        order = sorted(todo, key=lambda p: first not in p)
+        return (ingest_module.process(p, todo[p]) for p in order)
+
+    monkeypatch.setattr(ingest_module, "_run_local", finishing)
+    summary = ingest_module.ingest(paths, tmp_path / "out", jobs=1)
+    kept, other = (str(p.resolve()) for p in paths)
+    assert (summary.ok, summary.superseded, summary.exit_status) == (1, 1, 0)
+    assert sorted((f["file"], f["status"]) for f in summary.files) == [(kept, "ok"), (other, "superseded")]
+    with Catalog(tmp_path / "out" / "gbdocs.duckdb") as catalog:
+        assert catalog.files().set_index("path").status.to_dict() == {kept: "ok", other: "superseded"}
