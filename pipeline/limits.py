@@ -221,8 +221,11 @@ class LimitedPool:
         return exc if isinstance(exc, PdfError | InternalError) else InternalError(path, exc)
 
 
-def run_limited(fn: Callable[..., T], args: tuple[Any, ...], path: Path | str, limits: Limits) -> T:
-    """``fn(*args)`` for the document ``path`` in a child process held to ``limits``.
+def run_limited(fn: Callable[..., T], args: tuple[Any, ...], path: Path | str, limits: Limits,
+                start_up_mb: int = 0) -> T:
+    """``fn(*args)`` for the document ``path`` in a child process held to ``limits``;
+    ``start_up_mb``: what the child may take beyond the document's memory limit for loading
+    what its parent has not (the messages name the document's limit).
 
     Raises PdfError (kind too-slow or too-large) past a limit, and re-raises what ``fn``
     raised (PdfError, InternalError: both cross the process boundary intact).
@@ -231,7 +234,8 @@ def run_limited(fn: Callable[..., T], args: tuple[Any, ...], path: Path | str, l
         return fn(*args)
     seconds, memory_mb = limits.for_file(path)
     with LimitedPool(1) as pool:
-        future = pool.schedule(_limited_call, (fn, args, memory_mb), seconds)
+        cap = memory_mb + start_up_mb if memory_mb else None
+        future = pool.schedule(_limited_call, (fn, args, cap), seconds)
         try:
             result = future.result()
         except (PdfError, InternalError):
