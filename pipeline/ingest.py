@@ -107,15 +107,16 @@ def _sha256(path: Path) -> str | None:
         return None  # missing or unreadable: extraction will say why
 
 
-def process(path: str, sha: str, password: str | None = None, memory_mb: int | None = None) -> TaskResult:
+def process(path: str, sha: str, password: str | None = None, memory_mb: int | None = None,
+            start_up_mb: int = 0) -> TaskResult:
     """One document, in a worker: extract, validate, return the tables or the reason. The
-    worker is the limited process: the document may add ``memory_mb`` to it (the time limit
-    is the pool's)."""
+    worker is the limited process: the document may add ``memory_mb`` to it, plus
+    ``start_up_mb`` for what a worker that starts cold loads (the time limit is the pool's)."""
     from gbdocs.extraction import extract
     from gbdocs.extractors import InternalError, PdfError
 
     try:
-        with memory_cap(memory_mb):
+        with memory_cap(memory_mb + start_up_mb if memory_mb else None):
             result = extract(path, password=password, limits=NO_LIMITS)
     except PdfError as exc:
         return TaskResult(path, sha, "failed", exc.reason, peak_rss_mb=_peak_rss_mb(), kind=str(exc.kind))
@@ -154,12 +155,17 @@ def _peak_rss_mb() -> float:
 
 
 def _run_local(paths: dict[str, str], password: str | None, jobs: int, limits: Limits) -> Iterator[TaskResult]:
-    from gbdocs.extraction import warm_up
+    from gbdocs.extraction import COLD_START_MB, warm_up
 
-    warm_up()  # the workers are forked from this process: they start with it all loaded
+    # The workers are forked from this process: warmed up here, they start with it all loaded.
+    # One document alone loads in its worker only what it needs (one language, not both).
+    cold = len(paths) == 1 and warm_up.cache_info().currsize == 0
+    if not cold:
+        warm_up()
+    start_up_mb = COLD_START_MB if cold else 0
     budgets = {p: limits.for_file(p) for p in paths}
     with LimitedPool(jobs) as pool:
-        futures = {pool.schedule(process, (p, sha, password, budgets[p][1]), budgets[p][0]): p
+        futures = {pool.schedule(process, (p, sha, password, budgets[p][1], start_up_mb), budgets[p][0]): p
                    for p, sha in paths.items()}
         pending = set(futures)
         while pending:
