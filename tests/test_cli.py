@@ -222,7 +222,7 @@ def test_library_warnings_go_to_the_log_not_the_terminal(tmp_path: Path) -> None
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject
 
-    writer = PdfWriter(clone_from=PdfReader(SAMPLES_DIR / "A77_28.en.pdf"))
+    writer = PdfWriter(clone_from=PdfReader(SAMPLES_DIR / "EBPBAC25_3.en.pdf"))
     removed = 0
     for page in writer.pages:
         for ref in page["/Resources"].get_object().get("/Font", {}).get_object().values():
@@ -239,7 +239,7 @@ def test_library_warnings_go_to_the_log_not_the_terminal(tmp_path: Path) -> None
     result = subprocess.run([*GBDOCS, "--log", str(log), "extract", str(pdf), "--out", str(tmp_path / "out"),
                              "--quiet", "--json"], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0 and result.stderr == ""
-    assert json.loads(result.stdout)["doc_key"] == "A77/28:en"
+    assert json.loads(result.stdout)["doc_key"] == "EBPBAC25/3:en"
     lines = log.read_text(encoding="utf-8").splitlines()
     said = next(i for i, line in enumerate(lines) if f"gbdocs.extraction: {pdf}: extracting" in line)
     assert any("pdfminer" in line and "Could not get FontBBox" in line for line in lines[said:])

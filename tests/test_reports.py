@@ -109,12 +109,12 @@ def test_messages_under_a_progress_bar_leave_no_fragments_of_it(tmp_path: Path) 
     import os
     import pty
 
-    from bad_inputs import make_bad_inputs
-
     src = tmp_path / "in"
     src.mkdir()
-    shutil.copy(SAMPLES_DIR / "EBPBAC25_3.en.pdf", src / "a.pdf")
-    bad = make_bad_inputs(src / "bad")
+    bad = {src / "minutes.pdf": b"minutes of the meeting\n", src / "empty.pdf": b"",
+           src / "cut.pdf": (SAMPLES_DIR / "EBPBAC25_3.en.pdf").read_bytes()[:5000]}
+    for path, data in bad.items():
+        path.write_bytes(data)
     import fcntl
     import struct
     import termios
