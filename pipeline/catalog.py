@@ -167,6 +167,9 @@ def _upgrade_from_2(con: duckdb.DuckDBPyConnection) -> None:
                                      "WHERE table_name = 'figures'").fetchall()}
     if "figure" not in has:
         _rebuild(con, TABLES["figures"], "figures")
+    # version 2 left a partial copy that lost to a whole one as "partial" with no rows
+    con.execute("UPDATE files SET status = 'superseded' WHERE status = 'partial' "
+                "AND reason LIKE '%not stored: % holds this document whole%'")
 
 
 UPGRADES = {1: _upgrade_from_1, 2: _upgrade_from_2}  # version -> the step to the next version
@@ -266,11 +269,13 @@ class Catalog:
         superseded = kept = None
         storing = tables is not None and record.status in ("ok", "partial")
         with self._transaction() as con:
+            held = con.execute("SELECT doc_key FROM files WHERE path = ? AND status IN ('ok', 'partial')",
+                               [record.path]).fetchone()
             # Only a file whose rows are stored replaces another file of the same document: an
             # invalid or unreadable copy must never wipe the good one's rows.
             if record.doc_key and storing:
                 row = con.execute("SELECT path, status, ingested_at FROM files WHERE doc_key = ? AND path <> ? "
-                                  "AND status IN ('ok', 'partial')",
+                                  "AND status IN ('ok', 'partial') ORDER BY status = 'ok' DESC, path",
                                   [record.doc_key, record.path]).fetchone()
                 if row:
                     holder, holder_status, holder_at = row
@@ -301,6 +306,13 @@ class Catalog:
                         con.unregister("incoming")
                     if callable(before_commit):
                         before_commit()
+            if held and held[0] and (not storing or held[0] != record.doc_key):
+                # This file held its document and no longer does (now invalid, unreadable, another
+                # document): the copies it had superseded lost their rows to it; the next ingest
+                # reads them again (an emptied sha256 never matches).
+                con.execute("UPDATE files SET sha256 = '', reason = COALESCE(reason, '') || ? "
+                            "WHERE doc_key = ? AND status = 'superseded'",
+                            [f"; to be read again: {record.path} no longer holds it", held[0]])
             if superseded:
                 con.execute("UPDATE files SET status = 'superseded', reason = ? WHERE path = ?",
                             [f"same document ({record.doc_key}) as {record.path}, which replaces it", superseded])

@@ -126,7 +126,8 @@ def extract(source: PdfSource, password: str | None = None, validate: bool = Tru
         return _extract_file(Path(source), password, validate, limits)
     data = _pdf_bytes(source)
     given = name or getattr(source, "name", None)
-    shown = Path(given).name if isinstance(given, str) and Path(given).name else "document.pdf"
+    name_given = Path(given).name if isinstance(given, str) else ""
+    shown = name_given if name_given not in ("", ".", "..") else "document.pdf"
     with tempfile.TemporaryDirectory(prefix="gbdocs-") as folder:  # pdfplumber and the limited child read a file
         path = Path(folder) / shown
         path.write_bytes(data)
@@ -156,6 +157,7 @@ _extracted_here: list[Path] = []  # documents this process extracted (in limited
 # What a child that starts cold adds to its address space for the models it loads (measured:
 # Chinese with jieba 152 MB, the expectation suites 233 MB, English 3 MB): not the document's.
 COLD_START_MB = 512
+COLD_START_SECONDS = 20.0  # ... and the time it takes (about 6 s on a quiet 2-core machine)
 
 
 def _extract_file(path: Path, password: str | None, validate: bool, limits: Limits) -> Extraction:
@@ -168,7 +170,8 @@ def _extract_file(path: Path, password: str | None, validate: bool, limits: Limi
             warm_up(validate)
         _extracted_here.append(path)
     cold = warm_up.cache_info().currsize == 0
-    return run_limited(_extract, (path, password, validate), path, limits, COLD_START_MB if cold else 0)
+    return run_limited(_extract, (path, password, validate), path, limits, COLD_START_MB if cold else 0,
+                       COLD_START_SECONDS if cold else 0.0)
 
 
 @cache

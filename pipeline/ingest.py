@@ -155,7 +155,7 @@ def _peak_rss_mb() -> float:
 
 
 def _run_local(paths: dict[str, str], password: str | None, jobs: int, limits: Limits) -> Iterator[TaskResult]:
-    from gbdocs.extraction import COLD_START_MB, warm_up
+    from gbdocs.extraction import COLD_START_MB, COLD_START_SECONDS, warm_up
 
     # The workers are forked from this process: warmed up here, they start with it all loaded.
     # One document alone loads in its worker only what it needs (one language, not both).
@@ -165,7 +165,9 @@ def _run_local(paths: dict[str, str], password: str | None, jobs: int, limits: L
     start_up_mb = COLD_START_MB if cold else 0
     budgets = {p: limits.for_file(p) for p in paths}
     with LimitedPool(jobs) as pool:
-        futures = {pool.schedule(process, (p, sha, password, budgets[p][1], start_up_mb), budgets[p][0]): p
+        slack = COLD_START_SECONDS if cold else 0.0
+        futures = {pool.schedule(process, (p, sha, password, budgets[p][1], start_up_mb),
+                                 budgets[p][0] + slack if budgets[p][0] else None): p
                    for p, sha in paths.items()}
         pending = set(futures)
         while pending:
@@ -224,12 +226,12 @@ def ingest(
     validated tables of every document in it to ``out_dir`` (``output``: ``Output.excel(...)``
     for spreadsheets)."""
     started = time.perf_counter()
-    run_started = datetime.now(UTC)
     out = Path(out_dir)
     db_path = Path(db) if db else out / "gbdocs.duckdb"
     files = discover(paths)
     summary = IngestSummary(found=len(files), out=str(out), db=str(db_path))
     with Catalog(db_path) as catalog:
+        run_started = datetime.now(UTC)  # once the catalog is ours: what another run stored is before it
         known = catalog.known()
         todo: dict[str, str] = {}  # path -> sha256, read once here and handed to the worker
         for f in files:

@@ -222,10 +222,10 @@ class LimitedPool:
 
 
 def run_limited(fn: Callable[..., T], args: tuple[Any, ...], path: Path | str, limits: Limits,
-                start_up_mb: int = 0) -> T:
+                start_up_mb: int = 0, start_up_seconds: float = 0.0) -> T:
     """``fn(*args)`` for the document ``path`` in a child process held to ``limits``;
-    ``start_up_mb``: what the child may take beyond the document's memory limit for loading
-    what its parent has not (the messages name the document's limit).
+    ``start_up_mb`` and ``start_up_seconds``: what the child may take beyond the document's
+    limits for loading what its parent has not (the messages name the document's limits).
 
     Raises PdfError (kind too-slow or too-large) past a limit, and re-raises what ``fn``
     raised (PdfError, InternalError: both cross the process boundary intact).
@@ -235,7 +235,7 @@ def run_limited(fn: Callable[..., T], args: tuple[Any, ...], path: Path | str, l
     seconds, memory_mb = limits.for_file(path)
     with LimitedPool(1) as pool:
         cap = memory_mb + start_up_mb if memory_mb else None
-        future = pool.schedule(_limited_call, (fn, args, cap), seconds)
+        future = pool.schedule(_limited_call, (fn, args, cap), seconds + start_up_seconds if seconds else None)
         try:
             result = future.result()
         except (PdfError, InternalError):

@@ -48,7 +48,10 @@ def start_log(target: str | None) -> str:
     None: the default place) instead of the terminal. Returns where they go."""
     handler: logging.Handler
     if target == "-":
-        handler, where = logging.StreamHandler(sys.stderr), "stderr"
+        # a stream of its own on the terminal: the limited children point fd 2 at a file of
+        # theirs (to find tracebacks), and their records must still reach the terminal
+        terminal = os.fdopen(os.dup(sys.stderr.fileno()), "w", buffering=1, encoding="utf-8", errors="replace")
+        handler, where = logging.StreamHandler(terminal), "stderr"
     else:
         path = Path(target) if target else default_log_path()
         handler = _FolderOnFirstRecord(path, maxBytes=MAX_BYTES, backupCount=2, encoding="utf-8", delay=True)

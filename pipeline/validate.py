@@ -329,9 +329,10 @@ def _progress_checks(p: pd.DataFrame) -> dict[str, Any]:
         "progress_pct_count_disagreement": float(off_count.max()),
         "latest_ongoing": int(p.sort_values("as_of").ongoing.iloc[-1]),
     }
-    worst = off_sum.idxmax()
-    row["progress_pct_sum_off_detail"] = (f"{as_of[worst]}: {_num(pi[worst])}% + {_num(po[worst])}% = "
-                                          f"{_num(pi[worst] + po[worst])}%")
+    if off_sum.notna().any():  # empty percentages are the not-null expectations' to report
+        worst = off_sum.idxmax()
+        row["progress_pct_sum_off_detail"] = (f"{as_of[worst]}: {_num(pi[worst])}% + {_num(po[worst])}% = "
+                                              f"{_num(pi[worst] + po[worst])}%")
     if off_count.notna().any():
         worst = off_count.idxmax()
         row["progress_pct_count_disagreement_detail"] = (

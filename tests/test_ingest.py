@@ -236,3 +236,24 @@ def test_a_folder_without_pdfs_is_one_clear_line_and_writes_nothing(tmp_path: Pa
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [f"gbdocs: error: no PDF files in {tmp_path / 'in'}"]
     assert not (tmp_path / "out").exists()
+
+
+def test_a_copy_superseded_by_a_file_that_later_fails_is_read_again(tmp_path: Path) -> None:
+    """b.pdf kept its document over a.pdf; b.pdf is then replaced by a damaged file: a.pdf's
+    rows went when it was superseded, so the next ingest must read it again, not skip it."""
+    from datetime import UTC, datetime
+
+    from gbdocs.catalog import Catalog, FileRecord
+
+    tables = extract_sample_tables("A77_28.en")
+    doc_key = str(tables["documents"].doc_key.iloc[0])
+    with Catalog(tmp_path / "c.duckdb") as catalog:
+        catalog.store(FileRecord("b.pdf", "sha-b", "ok", None, doc_key, 10, None, None, None, None), tables,
+                      run_started=datetime.now(UTC))
+        assert catalog.store(FileRecord("a.pdf", "sha-a", "ok", None, doc_key, 10, None, None, None, None), tables,
+                             run_started=datetime.now(UTC)) == Stored(superseded="b.pdf")
+        catalog.store(FileRecord("a.pdf", "sha-a2", "failed", "truncated PDF", None, None, None, None, None, None),
+                      None, run_started=datetime.now(UTC))
+        known = catalog.known()
+        assert known["b.pdf"] == ("", "superseded")  # an empty sha256: the next ingest reads b.pdf again
+        assert catalog.tables()["documents"].empty
