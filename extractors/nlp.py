@@ -40,6 +40,8 @@ EN_NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight
                    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
                    "nineteen", "twenty", "thirty", "forty", "fifty", "hundred"]
 
+MAX_TEXT_CHARS = 100_000_000
+
 
 def _after_number(doc: Doc, i: int) -> bool:
     before = [t for t in doc[max(0, i - 2): i] if not t.is_space]
@@ -180,4 +182,8 @@ def pipeline(language: str) -> Language:
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("gbdocs_sentence_openers")
     nlp.add_pipe("gbdocs_figures", config={"language": language})
+    # spaCy refuses texts over 1,000,000 characters to spare a parser's and NER's memory; these
+    # pipelines have neither, and a paragraph that long (a damaged page's text run together,
+    # found by the fuzzer) is the memory limit's to judge, not an internal error.
+    nlp.max_length = MAX_TEXT_CHARS
     return nlp

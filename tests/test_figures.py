@@ -165,3 +165,15 @@ def test_the_nlp_pipeline_is_built_once_and_only_when_needed() -> None:
     from gbdocs.extractors.nlp import pipeline
 
     assert pipeline("zh") is pipeline("zh")
+
+
+def test_a_paragraph_over_a_million_characters_is_no_internal_error() -> None:
+    """Found by `make fuzz` (long-content-stream, samples/EBPBAC25_3.zh.pdf, seed 3254340169): a
+    damaged page ran 1,363,635 characters together and spaCy refused them (E088) — an internal
+    error. These pipelines have no parser or NER: the memory limit judges such a text."""
+    from gbdocs.extractors.nlp import pipeline
+
+    text = "In 2024, 12 of 15 actions were implemented. " * 23_000  # 1,012,000 characters
+    assert len(text) > 1_000_000
+    doc = pipeline("en")(text)
+    assert len(list(doc.sents)) == 23_000
