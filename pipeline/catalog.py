@@ -72,6 +72,14 @@ class Stored:
     superseded: str | None = None  # the file this one replaced
     kept: str | None = None  # the file kept instead of this one (this one is superseded)
 
+    def note(self, path: str, doc_key: str | None) -> str | None:
+        """The line that says which file of the document keeps its rows, if another file is involved."""
+        if self.kept:
+            return f"{path}: same document ({doc_key}) as {self.kept}, which is kept"
+        if self.superseded:
+            return f"{path}: same document ({doc_key}) as {self.superseded}, which it replaces"
+        return None
+
 
 class CatalogError(Exception):
     """The catalog cannot be used: in use by another program, or it cannot be opened or written.

@@ -366,9 +366,8 @@ def ingest(paths: tuple[Path, ...], out_dir: Path, db: Path | None, jobs: int | 
             if result.status == "partial":
                 _say(f"gbdocs: held back: {result.path}: {', '.join(result.held_back)} "
                      "(the other tables exported)", err=True)
-        if (stored.kept or stored.superseded) and not quiet and not as_json:
-            which = f"{stored.kept}, which is kept" if stored.kept else f"{stored.superseded}, which it replaces"
-            _say(f"gbdocs: note: {result.path}: same document ({result.doc_key}) as {which}", err=True)
+        if (note := stored.note(result.path, result.doc_key)) and not quiet and not as_json:
+            _say(f"gbdocs: note: {note}", err=True)
 
     if not discover(paths):  # an empty folder or a wrong glob: say so, write nothing, never a silent success
         click.echo(f"gbdocs: error: no PDF files in {', '.join(map(str, paths))}", err=True)

@@ -153,7 +153,7 @@ def _pdf_bytes(source: object) -> bytes:
     return bytes(data)
 
 
-_extracted_here: list[Path] = []  # documents this process extracted (in limited children)
+_extracted_here: list[Path] = []  # documents this process has extracted in limited children
 # What a child that starts cold adds to its address space for the models it loads (measured:
 # Chinese with jieba 152 MB, the expectation suites 233 MB, English 3 MB): not the document's.
 COLD_START_MB = 512

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -26,6 +26,9 @@ from gbdocs.extractors.pdf import file_sha256
 from gbdocs.limits import NO_LIMITS, SCALED, LimitedPool, Limits, memory_cap, too_large
 from gbdocs.schemas import TABLES
 from gbdocs.tableio import CSV, Output, quarantine_folder, write_tables
+
+if TYPE_CHECKING:
+    from gbdocs.validate import Failure
 
 
 @dataclass
@@ -43,24 +46,20 @@ class TaskResult:
     held_back: list[str] = field(default_factory=list)
     report_text: str | None = None
     report_html: str | None = None
-    failures: list[dict[str, Any]] = field(default_factory=list)  # every failed expectation, warnings too
+    failures: list[Failure] = field(default_factory=list)  # every failed expectation, warnings too
     kind: str | None = None  # of a failed file: not-pdf, truncated, ... (``ErrorKind``)
     traceback: str | None = None  # of an internal error (a bug of ours), for --debug
 
     @property
     def failure_lines(self) -> list[str]:
         """One line per critical failure, as the CLI prints them."""
-        from gbdocs.validate import Failure
-
-        return [Failure(**{**f, "pages": tuple(f["pages"]), "values": tuple(f["values"]),
-                           "tables": tuple(f["tables"])}).line()
-                for f in self.failures if f["severity"] == "critical"]
+        return [f.line() for f in self.failures if f.severity == "critical"]
 
     def to_dict(self) -> dict[str, Any]:
         """The outcome of one file as a record (``--json``)."""
         return {"file": self.path, "status": self.status, "reason": self.reason, "kind": self.kind,
                 "doc_key": self.doc_key, "pages": self.pages, "held_back": self.held_back,
-                "failures": self.failures}
+                "failures": [f.to_dict() for f in self.failures]}
 
 
 @dataclass
@@ -146,7 +145,7 @@ def process(path: str, sha: str, password: str | None = None, memory_mb: int | N
         peak_rss_mb=_peak_rss_mb(), tables=passed, extracted=result.tables() if held else None,
         held_back=held_back, report_text=report.text(tuple(held_back)),
         report_html=report.html(f"gbdocs validation - {Path(path).name}", tuple(held_back)),
-        failures=[f.to_dict() for f in report.failures],
+        failures=list(report.failures),
     )
 
 
@@ -251,7 +250,7 @@ def ingest(
         for stored, result in enumerate(results, start=1):
             hook = _suicide if kill_during and stored == kill_during else None
             stored_tables = result.tables if result.status in ("ok", "partial") else None
-            stored = catalog.store(_record(result), stored_tables, findings=result.failures,
+            stored = catalog.store(_record(result), stored_tables, findings=[f.to_dict() for f in result.failures],
                                    run_started=run_started, before_commit=hook)
             if result.extracted is not None:
                 write_tables(result.extracted, quarantine_folder(out, result.path), output, status="quarantined",
@@ -271,12 +270,8 @@ def ingest(
                 summary.problems.append(f"{result.path}: {result.reason}")
             elif result.status in ("invalid", "partial"):
                 summary.problems += [f"{result.path}: {line}" for line in result.failure_lines]
-            if stored.kept:
-                summary.same_document.append(f"{result.path}: same document ({result.doc_key}) as {stored.kept}, "
-                                             "which is kept")
-            elif stored.superseded:
-                summary.same_document.append(f"{result.path}: same document ({result.doc_key}) as "
-                                             f"{stored.superseded}, which it replaces")
+            if note := stored.note(result.path, result.doc_key):
+                summary.same_document.append(note)
             if on_result:
                 on_result(result, stored)
         summary.seconds = round(time.perf_counter() - started, 3)
