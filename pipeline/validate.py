@@ -10,6 +10,7 @@ reported.
 
 from __future__ import annotations
 
+import copy
 import html
 import json
 import re
@@ -137,6 +138,22 @@ padding:4px 8px;vertical-align:top}}tr.critical{{background:#fde2e2}}tr.warning{
 # ---------------------------------------------------------------- GX plumbing
 
 
+def _row_wise(expectation: dict[str, Any]) -> bool:
+    """Whether an expectation judges each row on its own (then one run over the rows of many
+    documents says the same as one run per document, and each offending row names its
+    document). Counts, uniqueness of a column and ``mostly`` judge a whole table: per document."""
+    kind, kwargs = expectation["type"], expectation.get("kwargs", {})
+    if kwargs.get("mostly", 1) < 1 or kind == "expect_column_values_to_be_unique":
+        return False
+    if kind == "expect_compound_columns_to_be_unique":  # unique within a document, if doc_key is in it
+        return "doc_key" in kwargs.get("column_list", [])
+    return kind.startswith(("expect_column_values_to_", "expect_column_pair_values_", "expect_multicolumn_values_"))
+
+
+# A suite's row-wise expectations, the rest (run per document), and all of them (one document).
+PARTS = ("rows", "document", "all")
+
+
 @cache
 def _context() -> Any:
     import great_expectations as gx  # about 2 s to import: only when validating
@@ -145,12 +162,24 @@ def _context() -> Any:
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     source = context.data_sources.add_pandas("gbdocs")
-    for name in SUITES:
+    for name, suite in load_suites().items():
         asset = source.add_dataframe_asset(name)
         asset.add_batch_definition_whole_dataframe("whole")
-        suite = json.loads((EXPECTATIONS_DIR / f"{name}.json").read_text(encoding="utf-8"))
-        context.suites.add(gx.ExpectationSuite(name=suite["name"], expectations=suite["expectations"]))
+        for part in PARTS:
+            chosen = [e for e in suite["expectations"] if part == "all" or _row_wise(e) == (part == "rows")]
+            context.suites.add(gx.ExpectationSuite(name=f"{suite['name']}:{part}", expectations=chosen))
     return context
+
+
+@cache
+def _has_part(name: str, part: str) -> bool:
+    return any(_row_wise(e) == (part == "rows") for e in load_suites()[name]["expectations"])
+
+
+@cache
+def _order(name: str) -> dict[str, int]:
+    """Where each expectation stands in its suite: failures are reported in the suite's order."""
+    return {str(e.get("meta", {}).get("name", e["type"])): i for i, e in enumerate(load_suites()[name]["expectations"])}
 
 
 def warm_up() -> None:
@@ -158,9 +187,14 @@ def warm_up() -> None:
     _context()
 
 
+@cache
+def _suites() -> dict[str, dict[str, Any]]:
+    return {name: json.loads((EXPECTATIONS_DIR / f"{name}.json").read_text(encoding="utf-8")) for name in SUITES}
+
+
 def load_suites() -> dict[str, dict[str, Any]]:
     """The suites as JSON, by table name."""
-    return {name: json.loads((EXPECTATIONS_DIR / f"{name}.json").read_text(encoding="utf-8")) for name in SUITES}
+    return copy.deepcopy(_suites())
 
 
 def _for_gx(frame: pd.DataFrame) -> pd.DataFrame:
@@ -177,56 +211,79 @@ def _for_gx(frame: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _run_suite(name: str, frame: pd.DataFrame, doc_key: str) -> ValidationReport:
+def _run_suite(name: str, part: str, frame: pd.DataFrame, doc_keys: list[str]) -> ValidationReport:
+    """One part of a table's suite on the rows of the documents ``doc_keys`` (the ``doc_key``
+    column says whose each row is; with one document, every row is its): each failure is told
+    to the documents whose rows failed, with their pages and values."""
     context = _context()
     batch = context.data_sources.get("gbdocs").get_asset(name).get_batch_definition("whole") \
         .get_batch(batch_parameters={"dataframe": frame})
-    suite = context.suites.get(f"gbdocs.{name}")
+    suite = context.suites.get(f"gbdocs.{name}:{part}")
     # Most documents pass: a yes/no run costs about half of one that collects the
     # offending values, which are gathered only when something failed.
     result = batch.validate(suite, result_format={"result_format": "BOOLEAN_ONLY"})
     if not result.success:
         result = batch.validate(suite, result_format={"result_format": "COMPLETE"})
-    report = ValidationReport(evaluated=len(result.results))
+    report = ValidationReport(evaluated=len(result.results) * len(doc_keys))
+    whose = frame.doc_key.tolist() if len(doc_keys) > 1 else [doc_keys[0]] * len(frame)
     for r in result.results:
         if r.success:
             continue
-        config = r.expectation_config
         details = r.result or {}
         index = details.get("unexpected_index_list") or []
-        rows = [i for i in index if isinstance(i, int) and i < len(frame)]
-        pages: set[int] = set()
-        for col in PAGE_COLUMNS:
-            if col in frame.columns:
-                pages |= {int(v) for v in frame.loc[rows, col].dropna()}
-        meta = config.meta or {}
-        values = [_short(v) for v in details.get("partial_unexpected_list") or []]
-        kwargs = config.kwargs or {}
-        if meta.get("show") in frame.columns and rows:  # what a reader recognises, e.g. the printed name
-            values = [_short(v) for v in frame.loc[rows, meta["show"]].tolist()]
-        elif config.type.endswith("_to_not_match_regex") and rows and kwargs.get("column") in frame.columns:
-            # the part that matched (a page number line), not the first 80 characters of a paragraph
-            values = [_offending(str(v), kwargs["regex"]) for v in frame.loc[rows, kwargs["column"]].tolist()]
-        if rows and (label := _label_column(name, frame)) and label != kwargs.get("column"):
-            values = [f"{label} {_plain(at)}: {v}" for at, v in zip(frame.loc[rows, label].tolist(), values,
-                                                                    strict=False)]
-        if not values and details.get("observed_value") is not None:
-            values = [_short(details["observed_value"])]
-        if name == "consistency":
-            held = tuple(meta.get("tables", TABLES))
-        else:  # without its documents row nothing of a document can be exported
-            held = tuple(TABLES) if name == "documents" else (name,)
-        report.failures.append(Failure(
-            suite=name,
-            expectation=str(meta.get("name", config.type)),
-            kind=config.type,
-            severity=str(getattr(config.severity, "value", config.severity) or "critical").lower(),
-            doc_key=doc_key,
-            pages=tuple(sorted(pages)),
-            values=tuple(values),
-            tables=held,
-        ))
+        found = details.get("unexpected_list") or []
+        unexpected = [(i, found[n] if n < len(found) else None) for n, i in enumerate(index)
+                      if isinstance(i, int) and i < len(frame)]
+        if not unexpected:  # the table as a whole failed (a count, a missing column): each document's
+            for doc in doc_keys:
+                report.failures.append(_failure(name, r, frame, doc, [], details))
+            continue
+        for doc in dict.fromkeys(whose[i] for i, _ in unexpected):
+            mine = [(i, v) for i, v in unexpected if whose[i] == doc]
+            report.failures.append(_failure(name, r, frame, str(doc), mine, details))
     return report
+
+
+def _failure(name: str, r: Any, frame: pd.DataFrame, doc_key: str, unexpected: list[tuple[int, Any]],
+             details: dict[str, Any]) -> Failure:
+    """What a document's offending rows (position in ``frame``, value) of one failed
+    expectation show a reader: pages, and values that find the row."""
+    config = r.expectation_config
+    rows = [i for i, _ in unexpected]
+    pages: set[int] = set()
+    for col in PAGE_COLUMNS:
+        if col in frame.columns:
+            pages |= {int(v) for v in frame.loc[rows, col].dropna()}
+    meta = config.meta or {}
+    values = [_short(v) for _, v in unexpected[:PARTIAL]]
+    kwargs = config.kwargs or {}
+    if meta.get("show") in frame.columns and rows:  # what a reader recognises, e.g. the printed name
+        values = [_short(v) for v in frame.loc[rows, meta["show"]].tolist()]
+    elif config.type.endswith("_to_not_match_regex") and rows and kwargs.get("column") in frame.columns:
+        # the part that matched (a page number line), not the first 80 characters of a paragraph
+        values = [_offending(str(v), kwargs["regex"]) for v in frame.loc[rows, kwargs["column"]].tolist()]
+    if rows and (label := _label_column(name, frame)) and label != kwargs.get("column"):
+        values = [f"{label} {_plain(at)}: {v}" for at, v in zip(frame.loc[rows, label].tolist(), values,
+                                                                strict=False)]
+    if not values and details.get("observed_value") is not None:
+        values = [_short(details["observed_value"])]
+    if name == "consistency":
+        held = tuple(meta.get("tables", TABLES))
+    else:  # without its documents row nothing of a document can be exported
+        held = tuple(TABLES) if name == "documents" else (name,)
+    return Failure(
+        suite=name,
+        expectation=str(meta.get("name", config.type)),
+        kind=config.type,
+        severity=str(getattr(config.severity, "value", config.severity) or "critical").lower(),
+        doc_key=doc_key,
+        pages=tuple(sorted(pages)),
+        values=tuple(values),
+        tables=held,
+    )
+
+
+PARTIAL = 20  # offending values kept per failure when no column says better (GX's partial list)
 
 
 def _label_column(name: str, frame: pd.DataFrame) -> str | None:
@@ -400,17 +457,33 @@ def _prose_table_disagreements(figures: pd.DataFrame, paragraphs: pd.DataFrame,
 
 
 def validate_tables(tables: dict[str, pd.DataFrame]) -> ValidationReport:
-    """Run every suite on the tables of one or more documents, document by document."""
+    """Run every suite on the tables of one or more documents, and say which document each
+    failure is about. The row-wise expectations run once over the rows of all documents; the
+    others (a count of rows, ...) once per document."""
     import time
 
     started = time.perf_counter()
     report = ValidationReport()
-    docs = tables["documents"].doc_key.dropna().unique().tolist()
-    for doc in docs or [None]:
-        pick = {name: (t[t.doc_key == doc] if doc is not None else t) for name, t in tables.items()}
-        key = doc or "(no documents row)"
-        for name in TABLES:
-            report.extend(_run_suite(name, _for_gx(pick[name]), key))
-        report.extend(_run_suite("consistency", _for_gx(consistency_frame(pick)), key))
+    docs = [str(d) for d in tables["documents"].doc_key.dropna().unique().tolist()]
+    if docs:  # the rows of the documents there are (a row without one is no document's)
+        mine = {name: t[t.doc_key.isin(docs)] for name, t in tables.items()}
+        keys = docs
+    else:  # still checked, and the failures say so
+        mine, keys = dict(tables), ["(no documents row)"]
+    frames = {name: _for_gx(mine[name]) for name in TABLES}
+    frames["consistency"] = _for_gx(consistency_frame(mine))
+    for name in SUITES:
+        if len(keys) == 1:  # one run does it (a run costs about 0.1 s however few its rows)
+            report.extend(_run_suite(name, "all", frames[name], keys))
+            continue
+        if _has_part(name, "rows"):
+            report.extend(_run_suite(name, "rows", frames[name], keys))
+        if _has_part(name, "document"):
+            for doc in keys:
+                one = frames[name][frames[name].doc_key == doc].reset_index(drop=True)
+                report.extend(_run_suite(name, "document", one, [doc]))
+    order = {doc: i for i, doc in enumerate(keys)}
+    report.failures.sort(key=lambda f: (order.get(f.doc_key, len(order)), SUITES.index(f.suite),
+                                        _order(f.suite).get(f.expectation, 0)))
     report.seconds = time.perf_counter() - started
     return report

@@ -201,6 +201,32 @@ def extract_sample(stem: str) -> dict[str, pd.DataFrame]:
     return extracted(stem).tables()
 
 
+@dataclass
+class Ran:
+    """What a command said, shaped like ``subprocess.CompletedProcess``."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def gbdocs_here(*args: object) -> Ran:
+    """``gbdocs ARGS`` run by the command line's own code in this process: what it prints and
+    its exit status, without a new interpreter importing spaCy and Great Expectations again
+    (seconds per call). For what the process boundary itself is about (signals, a second
+    process, the terminal, the log, --debug), tests run ``python -m gbdocs.cli``."""
+    from click.testing import CliRunner
+
+    from gbdocs.cli import cli
+
+    words = [str(a) for a in args]
+    command = cli.commands.get(words[0]) if words else None
+    # a subcommand is invoked as itself: the group's callback would point this process's
+    # logging at the log file
+    result = CliRunner().invoke(command or cli, words[1:] if command else words, catch_exceptions=False)
+    return Ran(result.exit_code, result.stdout, result.stderr)
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 2:
         print("usage: python tests/harness.py ACTUAL_DIR EXPECTED_DIR", file=sys.stderr)

@@ -1,4 +1,8 @@
-"""``gbdocs`` as a user runs it: help, the page model of the samples, and bad input."""
+"""``gbdocs`` as a user runs it: help, the page model of the samples, and bad input.
+
+Help, usage errors, bad input, bugs of ours and the log are run as processes (what the user's
+shell sees); the other commands by the command line's code in this process (``gbdocs_here``),
+which prints and exits the same without importing the libraries again."""
 
 from __future__ import annotations
 
@@ -12,25 +16,26 @@ import pytest
 
 from bad_inputs import GOOD, PASSWORD, encrypted, make_bad_inputs, not_a_governing_body_document
 from gbdocs.inspect import CELL_COLUMNS, LINE_COLUMNS
-from harness import SAMPLES_DIR
+from harness import SAMPLES_DIR, gbdocs_here
 
 GBDOCS = [sys.executable, "-m", "gbdocs.cli"]
+run = gbdocs_here
 
 
-def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+def run_process(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*GBDOCS, *map(str, args)], capture_output=True, text=True, timeout=300)
 
 
 def test_help_lists_the_commands() -> None:
-    result = run("--help")
+    result = run_process("--help")
     assert result.returncode == 0
     assert "inspect" in result.stdout and "Exit status" in result.stdout
-    sub = run("inspect", "--help")
+    sub = run_process("inspect", "--help")
     assert sub.returncode == 0 and "--password" in sub.stdout and "--png" in sub.stdout
 
 
 def test_usage_error_exits_2() -> None:
-    result = run("inspect")
+    result = run_process("inspect")
     assert result.returncode == 2 and "Missing argument" in result.stderr
 
 
@@ -82,7 +87,7 @@ def bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
 def test_each_bad_input_fails_alone_with_one_clear_line(tmp_path: Path, bad_inputs) -> None:
     out = tmp_path / "out"
     for kind, (path, reason) in bad_inputs.items():
-        result = run("inspect", path, GOOD, "--out", out)
+        result = run_process("inspect", path, GOOD, "--out", out)
         assert result.returncode == 1, kind
         lines = result.stderr.strip().splitlines()
         assert lines == [f"gbdocs: error: {path}: {lines[0].split(': ', 3)[-1]}"], (kind, result.stderr)
@@ -154,7 +159,7 @@ def test_extract_refuses_a_pdf_that_is_not_a_governing_body_document(tmp_path: P
 @pytest.mark.parametrize("kind", ["empty", "not a pdf", "truncated", "encrypted", "scan"])
 def test_extract_bad_input(tmp_path: Path, bad_inputs, kind: str) -> None:
     path, reason = bad_inputs[kind]
-    result = run("extract", path, "--out", tmp_path / "out")
+    result = run_process("extract", path, "--out", tmp_path / "out")
     assert result.returncode == 1
     [line] = result.stderr.strip().splitlines()
     assert line.startswith(f"gbdocs: error: {path}: ") and reason in line

@@ -18,7 +18,7 @@ import pytest
 from bad_inputs import heavy_page, make_bad_inputs, slow_page
 from gbdocs.catalog import Stored
 from gbdocs.tableio import read_tables
-from harness import SAMPLE_STEMS, SAMPLES_DIR, compare, load_expected
+from harness import SAMPLE_STEMS, SAMPLES_DIR, compare, gbdocs_here, load_expected
 
 GBDOCS = [sys.executable, "-m", "gbdocs.cli"]
 
@@ -55,19 +55,19 @@ def _catalog(db: Path) -> pd.DataFrame:
 
 def test_ingest_is_incremental(tmp_path: Path) -> None:
     src, out = _samples(tmp_path / "in"), tmp_path / "out"
-    first = run("ingest", src, "--out", out, "--json")
+    first = gbdocs_here("ingest", src, "--out", out, "--json")
     assert first.returncode == 0, first.stderr
     summary = json.loads(first.stdout)
     assert (summary["ok"], summary["skipped"], summary["pages"]) == (4, 0, 30)
     _assert_exported_equals_expected(out)
     assert "4 ok" in (out / "validation.html").read_text(encoding="utf-8")
     before = {p.name: p.read_bytes() for p in out.glob("*.csv")}
-    again = run("ingest", src, "--out", out, "--json")
+    again = gbdocs_here("ingest", src, "--out", out, "--json")
     assert again.returncode == 0 and json.loads(again.stdout)["skipped"] == 4
     assert {p.name: p.read_bytes() for p in out.glob("*.csv")} == before
     # A changed file replaces its rows: the zh file now holds the en document.
     shutil.copy(SAMPLES_DIR / "EBPBAC25_3.en.pdf", src / "EBPBAC25_3.zh.pdf")
-    changed = run("ingest", src, "--out", out, "--json")
+    changed = gbdocs_here("ingest", src, "--out", out, "--json")
     assert json.loads(changed.stdout)["ok"] == 1
     docs = read_tables(out)["documents"]
     assert "EBPBAC25/3:zh" not in set(docs.doc_key) and docs.doc_key.is_unique
@@ -79,7 +79,7 @@ def test_bad_inputs_fail_alone_and_good_ones_land(tmp_path: Path) -> None:
     src = _samples(tmp_path / "in")
     reasons = {path.name: reason for path, reason in make_bad_inputs(src / "bad").values()}
     out = tmp_path / "out"
-    result = run("ingest", src, "--out", out, "--jobs", "2")
+    result = gbdocs_here("ingest", src, "--out", out, "--jobs", "2")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
@@ -98,7 +98,7 @@ def test_a_killed_ingest_is_completed_by_the_next_one(tmp_path: Path) -> None:
     killed = run("ingest", src, "--out", out, "--jobs", "1", env={"GBDOCS_TEST_KILL_DURING_STORE": "3"})
     assert killed.returncode == -9  # SIGKILL in the middle of storing the third document
     assert not list(out.glob("*.csv"))  # the export never started
-    resumed = run("ingest", src, "--out", out, "--json")
+    resumed = gbdocs_here("ingest", src, "--out", out, "--json")
     assert resumed.returncode == 0, resumed.stderr
     summary = json.loads(resumed.stdout)
     assert summary["skipped"] == 2 and summary["ok"] == 2
@@ -119,7 +119,7 @@ def test_time_and_memory_limits_stop_a_worker_not_the_batch(tmp_path: Path) -> N
         src.mkdir(parents=True)
         shutil.copy(SAMPLES_DIR / "EBPBAC25_3.en.pdf", src / "good.pdf")
         make(src / name)
-        result = run("ingest", src, "--out", tmp_path / name / "out", "--jobs", "2", *limit, "--json")
+        result = gbdocs_here("ingest", src, "--out", tmp_path / name / "out", "--jobs", "2", *limit, "--json")
         assert result.returncode == 1 and json.loads(result.stdout)["ok"] == 1  # the batch went on
         assert result.stderr.strip().splitlines() == [f"gbdocs: error: {src / name}: {said}"], result.stderr
         assert set(read_tables(tmp_path / name / "out")["documents"].source_file) == {"good.pdf"}

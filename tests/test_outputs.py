@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -22,9 +20,8 @@ from gbdocs.catalog import Catalog
 from gbdocs.export import export
 from gbdocs.schemas import TABLES
 from gbdocs.tableio import Output, read_tables, write_tables
-from harness import SAMPLES_DIR, extracted, load_expected
+from harness import SAMPLES_DIR, extracted, gbdocs_here, load_expected
 
-GBDOCS = [sys.executable, "-m", "gbdocs.cli"]
 INGESTED = [SAMPLES_DIR / "A77_28.zh.pdf", SAMPLES_DIR / "EBPBAC25_3.zh.pdf"]
 
 
@@ -33,8 +30,7 @@ def excel_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`gbdocs ingest --excel` of the Chinese samples (CJK text, multi-line statuses, list IDs such as
     9.1, a progress table), as a user runs it."""
     out = tmp_path_factory.mktemp("excel")
-    run = subprocess.run([*GBDOCS, "ingest", *map(str, INGESTED), "--out", str(out),
-                          "--excel", "--quiet"], capture_output=True, text=True, timeout=900)
+    run = gbdocs_here("ingest", *INGESTED, "--out", out, "--excel", "--quiet")
     assert run.returncode == 0, run.stderr
     return out
 

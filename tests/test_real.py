@@ -6,8 +6,6 @@ page 1, and what was exported passes `gbdocs validate` and Frictionless in the u
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -15,22 +13,21 @@ import pytest
 from real_check import FIELDS, expected_lines, text_of
 
 from gbdocs.tableio import read_tables
-from harness import ROOT
+from harness import ROOT, Ran, gbdocs_here
 
 REAL = sorted((ROOT / "samples" / "real").glob("*.pdf"))
 
 
 # One ingest for the module (make test runs a module on one worker: --dist loadfile).
 @pytest.fixture(scope="session")
-def ingested(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+def ingested(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Ran]:
     out = tmp_path_factory.mktemp("real") / "out"
-    run = subprocess.run([sys.executable, "-m", "gbdocs.cli", "ingest", *map(str, REAL), "--out", str(out),
-                          "--quiet"], capture_output=True, text=True, timeout=900)
+    run = gbdocs_here("ingest", *REAL, "--out", out, "--quiet")
     return out, run
 
 
 @pytest.fixture(scope="session")
-def exported(ingested: tuple[Path, subprocess.CompletedProcess[str]]) -> dict[str, pd.DataFrame]:
+def exported(ingested: tuple[Path, Ran]) -> dict[str, pd.DataFrame]:
     out, run = ingested
     assert run.returncode == 0, run.stderr
     return read_tables(out)
@@ -55,15 +52,14 @@ def test_a_real_document_lands_with_its_hand_checked_documents_row(path: Path,
 
 
 def test_what_ingest_exports_from_real_documents_revalidates_in_the_users_ci(
-        ingested: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+        ingested: tuple[Path, Ran]) -> None:
     """The exported folder passes `gbdocs validate` and Frictionless as it is: validation in
     gbdocs saw exactly what the CSVs hold (an empty text is empty in both)."""
     from frictionless import validate
 
     out, ingest = ingested
     assert ingest.returncode == 0, ingest.stderr
-    check = subprocess.run([sys.executable, "-m", "gbdocs.cli", "validate", str(out), "--quiet"],
-                           capture_output=True, text=True, timeout=600)
+    check = gbdocs_here("validate", out, "--quiet")
     assert check.returncode == 0, check.stderr
     report = validate(out / "datapackage.json")
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]

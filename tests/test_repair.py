@@ -4,18 +4,15 @@ What no reader can use is still refused; a page pdfminer cannot see is never sil
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from gbdocs import extract
 from gbdocs.extractors import PdfError, open_pdf, pdf_info
-from harness import SAMPLES_DIR, compare, extract_sample, load_expected
+from harness import SAMPLES_DIR, compare, extract_sample, gbdocs_here, load_expected
 
 GOOD = SAMPLES_DIR / "A77_28.en.pdf"
-GBDOCS = [sys.executable, "-m", "gbdocs.cli"]
 
 
 def _trailing_bytes(path: Path) -> Path:
@@ -57,8 +54,7 @@ def test_a_file_readers_repair_extracts_exactly_and_says_it_was_repaired(tmp_pat
 
 def test_the_repair_is_named_on_the_command_line(tmp_path: Path) -> None:
     path = _trailing_bytes(tmp_path / "mail.pdf")
-    run = subprocess.run([*GBDOCS, "extract", str(path), "--out", str(tmp_path / "out")], capture_output=True,
-                         text=True, timeout=300)
+    run = gbdocs_here("extract", path, "--out", tmp_path / "out")
     assert run.returncode == 0, run.stderr
     assert f"gbdocs: note: {path}: file repaired to be read: bytes after the %%EOF end-of-file marker ignored" \
         in run.stderr

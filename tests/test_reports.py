@@ -19,7 +19,7 @@ from gbdocs.catalog import Catalog, FileRecord
 from gbdocs.ingest import IngestSummary, _report_html
 from gbdocs.schemas import TABLES
 from gbdocs.tableio import read_tables
-from harness import SAMPLES_DIR, extracted, load_expected
+from harness import SAMPLES_DIR, extracted, gbdocs_here, load_expected
 
 GBDOCS = [sys.executable, "-m", "gbdocs.cli"]
 
@@ -30,8 +30,7 @@ def test_two_files_of_one_document_the_first_path_is_kept_and_said(tmp_path: Pat
         (src / folder).mkdir(parents=True)
         shutil.copy(SAMPLES_DIR / "EBPBAC25_3.en.pdf", src / folder / "EBPBAC25_3.en.pdf")
     out = tmp_path / "out"
-    run = subprocess.run([*GBDOCS, "ingest", str(src), "--out", str(out), "--jobs", "2", "--json"],
-                         capture_output=True, text=True, timeout=600)
+    run = gbdocs_here("ingest", src, "--out", out, "--jobs", "2", "--json")
     assert run.returncode == 0, run.stderr
     kept, other = (str((src / f / "EBPBAC25_3.en.pdf").resolve()) for f in ("a-2024", "b-resent"))
     summary = json.loads(run.stdout)

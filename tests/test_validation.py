@@ -120,6 +120,27 @@ def test_each_damage_is_caught_and_only_its_tables_are_held_back(tmp_path: Path,
     assert "held back from export (in quarantine/): " in (quarantined / "validation.txt").read_text()
 
 
+def test_many_documents_at_once_fail_as_each_does_alone() -> None:
+    """``gbdocs validate`` of a folder runs the row-wise expectations once over every
+    document's rows: each failure must still name its document, its pages and its values
+    exactly as a run on that document alone does, and no failure may move to a neighbour."""
+    names = list(MUTATIONS)
+    plan = {"A77_28.en": names[:2], "A77_28.zh": names[2:5], "EBPBAC25_3.zh": ["a running header left in a paragraph"],
+            "EBPBAC25_3.en": []}  # the last one clean
+    alone: list[Any] = []
+    parts: list[dict[str, pd.DataFrame]] = []
+    for stem, damages in plan.items():
+        tables = extracted(stem).tables()
+        for damage in damages:
+            tables = MUTATIONS[damage][0](tables)
+        parts.append(tables)
+        alone += validate_tables(tables).failures
+    together = validate_tables({name: pd.concat([p[name] for p in parts], ignore_index=True) for name in TABLES})
+    assert len({f.doc_key for f in alone}) == 3 and len(alone) >= 6  # the damages were seen
+    assert [f.to_dict() for f in together.failures] == [f.to_dict() for f in alone]
+    assert together.evaluated == sum(validate_tables(p).evaluated for p in parts)
+
+
 def test_a_failed_documents_row_holds_back_the_whole_document(tmp_path: Path) -> None:
     tables = {name: frame.copy() for name, frame in extracted("A77_28.en").tables().items()}
     tables["documents"].loc[0, "date"] = pd.Timestamp("1850-04-22")  # before any WHO document: suite fails
