@@ -22,7 +22,15 @@ from typing import Any
 
 import pdfplumber
 
-from gbdocs.extractors.pdf import MAX_PAGE_CONTENT_MB, ErrorKind, InternalError, PdfError, detail, out_of_memory
+from gbdocs.extractors.pdf import (
+    MAX_PAGE_CONTENT_MB,
+    ErrorKind,
+    InternalError,
+    PdfError,
+    detail,
+    failed_allocation,
+    out_of_memory,
+)
 from gbdocs.extractors.script import is_cjk, is_page_number
 from gbdocs.schemas.table_headers import names_a_table, normalise_name
 
@@ -855,7 +863,9 @@ def _pdfminer_reads(page: pdfplumber.page.Page) -> bool:
         page.chars  # noqa: B018 - parsing the content stream is the test
     except (MemoryError, SystemError) as exc:
         raise out_of_memory(exc) from exc
-    except Exception:
+    except Exception as exc:
+        if (allocation := failed_allocation(exc)) is not None:
+            raise out_of_memory(allocation) from exc
         return False
     return True
 
@@ -900,6 +910,8 @@ def read_text_pages(pdf: pdfplumber.PDF, path: Path | str) -> list[Page]:
     except (MemoryError, SystemError) as exc:
         raise out_of_memory(exc) from exc
     except Exception as exc:  # the page tree itself is unreadable
+        if (allocation := failed_allocation(exc)) is not None:
+            raise out_of_memory(allocation) from exc
         raise PdfError(path, f"damaged PDF, page tree unreadable ({detail(exc)})") from None
     for number, page in listed:
         try:
@@ -912,6 +924,8 @@ def read_text_pages(pdf: pdfplumber.PDF, path: Path | str) -> list[Page]:
         except (MemoryError, SystemError) as exc:
             raise out_of_memory(exc) from exc
         except Exception as exc:
+            if (allocation := failed_allocation(exc)) is not None:  # the limit, wrapped by pdfplumber
+                raise out_of_memory(allocation) from exc
             if _pdfminer_reads(page):
                 raise InternalError(path, exc, page=number) from exc
             raise PdfError(path, f"damaged PDF, content of page {number} unreadable ({detail(exc)})") from None

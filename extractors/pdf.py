@@ -95,6 +95,23 @@ def out_of_memory(exc: BaseException) -> MemoryError:
     return exc if isinstance(exc, MemoryError) else MemoryError(str(exc))
 
 
+def failed_allocation(exc: BaseException) -> BaseException | None:
+    """The failed allocation inside ``exc``, if any: pdfplumber wraps what pdfminer raises,
+    a MemoryError too (a page read under the memory limit), and a wrapped limit is no damage."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        current = todo.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, MemoryError | SystemError):
+            return current
+        todo += [a for a in current.args if isinstance(a, BaseException)]
+        todo += [current.__cause__, current.__context__]
+    return None
+
+
 class PdfError(Exception):
     """A file gbdocs cannot take, with the reason in words a user understands and its ``kind``
     (an ErrorKind). The Python API raises it for every failure caused by the file."""
@@ -315,6 +332,8 @@ def open_pdf(path: Path | str, password: str | None = None) -> Iterator[pdfplumb
     except (MemoryError, SystemError) as exc:
         raise out_of_memory(exc) from exc
     except Exception as exc:  # pdfminer raises plain exceptions on many malformed files
+        if (allocation := failed_allocation(exc)) is not None:
+            raise out_of_memory(allocation) from exc
         problem = f"damaged PDF ({detail(exc)})"
     if problem is not None:
         # What pdfminer cannot parse, PDFium may repair (as viewers do); otherwise it is damaged.

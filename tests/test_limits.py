@@ -120,3 +120,23 @@ def test_the_command_line_says_too_slow_in_one_line_and_writes_nothing(tmp_path:
     assert line == (f"gbdocs: error: {slow}: too slow: not done within the time limit of 2 s "
                     "(--timeout to change it)")
     assert not (tmp_path / "out").exists()
+
+
+def test_the_memory_limit_reached_inside_pdfminer_is_too_large_not_damage(monkeypatch: pytest.MonkeyPatch) -> None:
+    # pdfplumber wraps what pdfminer raises, a MemoryError under the limit too: found by the
+    # ingest limits test when a page ran out in pdfminer's parser instead of in gbdocs' code
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    import gbdocs.extractors.layout as layout
+
+    real_read_page = layout.read_page
+
+    def read_page(page: object, number: int, before: tuple = ()) -> object:
+        if number == 2:
+            raise PdfminerException(MemoryError())
+        return real_read_page(page, number, before)
+
+    monkeypatch.setattr(layout, "read_page", read_page)  # the limited child is forked with it
+    with pytest.raises(PdfError) as caught:
+        extract(SEED, limits=Limits(seconds=600, memory_mb=1024))
+    assert caught.value.kind == ErrorKind.TOO_LARGE, caught.value.reason
