@@ -1,8 +1,9 @@
 """``gbdocs ingest``: many PDFs, incrementally and in parallel, into the DuckDB catalog; then
 the validated tables of all documents are exported.
 
-One document is one task: extract, validate, and return the tables (or the reason it
-failed). Tasks run in worker processes (pebble: a per-task time limit that kills a hung
+One document is one task: extract and return the tables (or the reason it failed); the main
+process validates what the workers finished, many documents in one run of the suites, and
+decides document by document what is stored. Tasks run in worker processes (pebble: a per-task time limit that kills a hung
 worker, and an address-space limit so one pathological PDF cannot sink the batch) or on a
 Dask distributed cluster. Only the main process writes to the catalog, one transaction per
 document, so a crash at any point leaves a catalog the next run completes.
@@ -28,14 +29,16 @@ from gbdocs.schemas import TABLES
 from gbdocs.tableio import CSV, Output, quarantine_folder, write_tables
 
 if TYPE_CHECKING:
-    from gbdocs.validate import Failure
+    from gbdocs.validate import Failure, ValidationReport
 
 
 @dataclass
 class TaskResult:
     path: str
     sha256: str
-    status: str  # ok | partial (some tables held back) | invalid (nothing exported) | failed
+    # ok | partial (some tables held back) | invalid (nothing exported) | failed; extracted: in
+    # a worker's hands, not yet validated (``judge``)
+    status: str
     reason: str | None = None
     doc_key: str | None = None
     pages: int | None = None
@@ -99,6 +102,13 @@ def discover(paths: Iterable[Path | str]) -> list[Path]:
     return sorted(found, key=lambda f: str(f))
 
 
+# Results validated together: a validation run costs about 0.1 s per suite however few its
+# rows, so 16 documents take about as long as 3 alone; a result waits at most BATCH_SECONDS
+# for others (the progress bar moves at least that often).
+BATCH_DOCUMENTS = 16
+BATCH_SECONDS = 3.0
+
+
 def _sha256(path: Path) -> str | None:
     try:
         return file_sha256(path)
@@ -108,15 +118,16 @@ def _sha256(path: Path) -> str | None:
 
 def process(path: str, sha: str, password: str | None = None, memory_mb: int | None = None,
             start_up_mb: int = 0) -> TaskResult:
-    """One document, in a worker: extract, validate, return the tables or the reason. The
-    worker is the limited process: the document may add ``memory_mb`` to it, plus
-    ``start_up_mb`` for what a worker that starts cold loads (the time limit is the pool's)."""
+    """One document, in a worker: extract and return the tables (status ``extracted``: the
+    parent validates them, many documents at a time) or the reason it failed. The worker is
+    the limited process: the document may add ``memory_mb`` to it, plus ``start_up_mb`` for
+    what a worker that starts cold loads (the time limit is the pool's)."""
     from gbdocs.extraction import extract
     from gbdocs.extractors import InternalError, PdfError
 
     try:
         with memory_cap(memory_mb + start_up_mb if memory_mb else None):
-            result = extract(path, password=password, limits=NO_LIMITS)
+            result = extract(path, password=password, validate=False, limits=NO_LIMITS)
     except PdfError as exc:
         return TaskResult(path, sha, "failed", exc.reason, peak_rss_mb=_peak_rss_mb(), kind=str(exc.kind))
     except MemoryError:
@@ -126,34 +137,59 @@ def process(path: str, sha: str, password: str | None = None, memory_mb: int | N
         internal = exc if isinstance(exc, InternalError) else InternalError(path, exc)
         return TaskResult(path, sha, "failed", internal.reason, peak_rss_mb=_peak_rss_mb(),
                           kind="internal", traceback=internal.traceback)
-    from gbdocs.export import gate
-    from gbdocs.schemas import TABLES
+    return TaskResult(path, sha, "extracted", reason=f"repaired: {result.repaired}" if result.repaired else None,
+                      doc_key=result.doc_key, pages=int(result.documents.pages.iloc[0]), seconds=dict(result.seconds),
+                      peak_rss_mb=_peak_rss_mb(), extracted=result.tables())
 
-    report = result.validation
-    assert report is not None
-    passed, held = gate(result.tables(), report)
+
+def judge(results: list[TaskResult]) -> None:
+    """Validate the extracted documents among ``results`` and decide what of each may be
+    stored: one validation run for documents of different keys (two files of one document are
+    never validated together: their rows would collide), each document judged on its own
+    failures."""
+    from gbdocs.validate import validate_tables
+
+    waiting = [r for r in results if r.status == "extracted" and r.extracted is not None]
+    while waiting:
+        batch: dict[str | None, TaskResult] = {}
+        for r in waiting:
+            batch.setdefault(r.doc_key, r)
+        waiting = [r for r in waiting if batch.get(r.doc_key) is not r]
+        chosen = list(batch.values())
+        tables = {name: pd.concat([r.extracted[name] for r in chosen if r.extracted is not None], ignore_index=True)
+                  for name in TABLES}
+        report = validate_tables(tables)
+        for r in chosen:
+            _judged(r, report.of(r.doc_key or "", len(chosen)), report.seconds / len(chosen))
+
+
+def _judged(result: TaskResult, report: ValidationReport, seconds: float) -> None:
+    from gbdocs.export import gate
+
+    assert result.extracted is not None
+    passed, held = gate(result.extracted, report)
     held_back = [t for t in TABLES if t in held]
-    status = "ok" if not held else ("invalid" if "documents" in held else "partial")
-    reason = None
+    result.status = "ok" if not held else ("invalid" if "documents" in held else "partial")
+    repaired, result.reason = result.reason, None
     if held:
-        reason = f"{len(report.critical)} critical expectation(s) failed; held back: {', '.join(held_back)}"
-    if result.repaired:
-        reason = "; ".join(filter(None, [reason, f"repaired: {result.repaired}"]))
-    return TaskResult(
-        path, sha, status, reason=reason,
-        doc_key=result.doc_key, pages=int(result.documents.pages.iloc[0]), seconds=dict(result.seconds),
-        peak_rss_mb=_peak_rss_mb(), tables=passed, extracted=result.tables() if held else None,
-        held_back=held_back, report_text=report.text(tuple(held_back)),
-        report_html=report.html(f"gbdocs validation - {Path(path).name}", tuple(held_back)),
-        failures=list(report.failures),
-    )
+        result.reason = f"{len(report.critical)} critical expectation(s) failed; held back: {', '.join(held_back)}"
+    result.reason = "; ".join(filter(None, [result.reason, repaired])) or None
+    result.seconds["validate"] = seconds
+    result.tables, result.held_back, result.failures = passed, held_back, list(report.failures)
+    if not held:
+        result.extracted = None  # nothing to quarantine
+    result.report_text = report.text(tuple(held_back))
+    result.report_html = report.html(f"gbdocs validation - {Path(result.path).name}", tuple(held_back))
 
 
 def _peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def _run_local(paths: dict[str, str], password: str | None, jobs: int, limits: Limits) -> Iterator[TaskResult]:
+def _run_local(paths: dict[str, str], password: str | None, jobs: int,
+               limits: Limits) -> Iterator[list[TaskResult]]:
+    """The results as the workers finish them, a few at a time: what finished while the last
+    batch was being validated and stored, up to BATCH_DOCUMENTS or BATCH_SECONDS of waiting."""
     from gbdocs.extraction import COLD_START_MB, COLD_START_SECONDS, warm_up
 
     # The workers are forked from this process: warmed up here, they start with it all loaded.
@@ -169,25 +205,32 @@ def _run_local(paths: dict[str, str], password: str | None, jobs: int, limits: L
                                  budgets[p][0] + slack if budgets[p][0] else None): p
                    for p, sha in paths.items()}
         pending = set(futures)
-        while pending:
+        ready: list[TaskResult] = []
+        waited_since = 0.0
+        while pending or ready:
             done = [f for f in pending if f.done()]
-            if not done:
-                time.sleep(0.05)
-                continue
             for future in done:
                 pending.discard(future)
                 path = futures[future]
                 try:
-                    yield future.result()
+                    ready.append(future.result())
                 except Exception as exc:  # the worker hung or died: the document's error, the batch goes on
                     error = pool.failure(exc, path, *budgets[path])
-                    yield TaskResult(path, paths[path], "failed", error.reason,
-                                     kind=str(getattr(error, "kind", "internal")),
-                                     traceback=getattr(error, "traceback", None))
+                    ready.append(TaskResult(path, paths[path], "failed", error.reason,
+                                            kind=str(getattr(error, "kind", "internal")),
+                                            traceback=getattr(error, "traceback", None)))
+            if ready and not waited_since:
+                waited_since = time.perf_counter()
+            if ready and (not pending or len(ready) >= BATCH_DOCUMENTS
+                          or time.perf_counter() - waited_since >= BATCH_SECONDS):
+                yield ready
+                ready, waited_since = [], 0.0
+            elif not done:
+                time.sleep(0.05)
 
 
 def _run_dask(paths: dict[str, str], password: str | None, scheduler: str | None,
-              limits: Limits) -> Iterator[TaskResult]:
+              limits: Limits) -> Iterator[list[TaskResult]]:
     """On a Dask cluster: the memory limit holds in its workers; the time limit is Dask's to
     enforce (its own worker settings), not ours."""
     from distributed import Client, as_completed
@@ -196,15 +239,24 @@ def _run_dask(paths: dict[str, str], password: str | None, scheduler: str | None
     try:
         futures = {client.submit(process, p, sha, password, limits.for_file(p)[1], pure=False): p
                    for p, sha in paths.items()}
-        for future in as_completed(futures):
-            path = futures[future]
-            try:
-                yield future.result()
-            except Exception as exc:
-                yield TaskResult(path, paths[path], "failed", f"dask task error ({exc.__class__.__name__}: {exc})",
-                                 kind="internal")
+        for finished in as_completed(futures).batches():  # what finished since the last batch
+            ready: list[TaskResult] = []
+            for future in finished:
+                path = futures[future]
+                try:
+                    ready.append(future.result())
+                except Exception as exc:
+                    ready.append(TaskResult(path, paths[path], "failed",
+                                            f"dask task error ({exc.__class__.__name__}: {exc})", kind="internal"))
+            yield ready
     finally:
         client.close()
+
+
+def _judged_one_by_one(batches: Iterable[list[TaskResult]]) -> Iterator[TaskResult]:
+    for batch in batches:
+        judge(batch)
+        yield from batch
 
 
 def ingest(
@@ -247,7 +299,7 @@ def ingest(
             _run_local(todo, password, jobs, limits)
         kill_during = int(os.environ.get("GBDOCS_TEST_KILL_DURING_STORE", "0"))  # crash-safety tests only
         this_run: dict[str, dict[str, Any]] = {}  # path -> its record in summary.files
-        for stored, result in enumerate(results, start=1):
+        for stored, result in enumerate(_judged_one_by_one(results), start=1):
             hook = _suicide if kill_during and stored == kill_during else None
             stored_tables = result.tables if result.status in ("ok", "partial") else None
             stored = catalog.store(_record(result), stored_tables, findings=[f.to_dict() for f in result.failures],

@@ -94,6 +94,13 @@ class ValidationReport:
         """Tables that critical failures hold back (of one document, or of all)."""
         return {t for f in self.critical if doc_key is None or f.doc_key == doc_key for t in f.tables}
 
+    def of(self, doc_key: str, documents: int) -> ValidationReport:
+        """The part about one of the ``documents`` validated together (each of them was held to
+        the same expectations)."""
+        return ValidationReport(evaluated=self.evaluated // max(documents, 1),
+                                failures=[f for f in self.failures if f.doc_key == doc_key],
+                                seconds=self.seconds / max(documents, 1))
+
     def names(self) -> set[str]:
         return {f.expectation for f in self.failures}
 

@@ -257,3 +257,34 @@ def test_a_copy_superseded_by_a_file_that_later_fails_is_read_again(tmp_path: Pa
         known = catalog.known()
         assert known["b.pdf"] == ("", "superseded")  # an empty sha256: the next ingest reads b.pdf again
         assert catalog.tables()["documents"].empty
+
+
+def test_documents_validated_together_are_judged_as_each_alone(tmp_path: Path) -> None:
+    """ingest validates what the workers finished a batch at a time: a damaged document must
+    be held back as it would be alone, its neighbours untouched, and two files of one document
+    (same doc_key: their rows would collide) never validated together."""
+    from gbdocs.ingest import judge, process
+    from mutations import MUTATIONS
+
+    copy = tmp_path / "again" / "A77_28.en.pdf"
+    copy.parent.mkdir()
+    shutil.copy(SAMPLES_DIR / "A77_28.en.pdf", copy)
+    paths = [SAMPLES_DIR / "A77_28.en.pdf", copy, SAMPLES_DIR / "A77_28.zh.pdf", SAMPLES_DIR / "EBPBAC25_3.en.pdf"]
+    damage, expectation, held = MUTATIONS["a due date of 2204"]
+
+    def extracted() -> list:
+        results = [process(str(p), "") for p in paths]
+        assert [r.status for r in results] == ["extracted"] * 4
+        results[2].extracted = damage(results[2].extracted)
+        return results
+
+    together, alone = extracted(), extracted()
+    judge(together)
+    for result in alone:
+        judge([result])
+    assert [r.status for r in together] == ["ok", "ok", "partial", "ok"]
+    assert together[2].held_back == sorted(held) and expectation in together[2].report_text
+    for a, b in zip(together, alone, strict=True):
+        assert (a.status, a.held_back, a.reason) == (b.status, b.held_back, b.reason)
+        assert [f.to_dict() for f in a.failures] == [f.to_dict() for f in b.failures]
+        assert {n: len(t) for n, t in a.tables.items()} == {n: len(t) for n, t in b.tables.items()}

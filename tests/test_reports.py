@@ -157,7 +157,7 @@ def test_the_summary_counts_the_file_kept_whichever_finishes_first(tmp_path: Pat
 
     def finishing(todo: dict[str, str], *args: object) -> object:
         order = sorted(todo, key=lambda p: first not in p)
-        return (ingest_module.process(p, todo[p]) for p in order)
+        return ([ingest_module.process(p, todo[p])] for p in order)  # one finished at a time
 
     monkeypatch.setattr(ingest_module, "_run_local", finishing)
     summary = ingest_module.ingest(paths, tmp_path / "out", jobs=1)
