@@ -3,10 +3,11 @@ the validated tables of all documents are exported.
 
 One document is one task: extract and return the tables (or the reason it failed); the main
 process validates what the workers finished, many documents in one run of the suites, and
-decides document by document what is stored. Tasks run in worker processes (pebble: a per-task time limit that kills a hung
-worker, and an address-space limit so one pathological PDF cannot sink the batch) or on a
-Dask distributed cluster. Only the main process writes to the catalog, one transaction per
-document, so a crash at any point leaves a catalog the next run completes.
+decides document by document what is stored. Tasks run in worker processes (pebble: a
+per-task time limit that kills a hung worker, and an address-space limit so one pathological
+PDF cannot sink the batch) or on a Dask distributed cluster. Only the main process writes to
+the catalog, one transaction per document, so a crash at any point leaves a catalog the next
+run completes.
 """
 
 from __future__ import annotations
@@ -143,24 +144,14 @@ def process(path: str, sha: str, password: str | None = None, memory_mb: int | N
 
 
 def judge(results: list[TaskResult]) -> None:
-    """Validate the extracted documents among ``results`` and decide what of each may be
-    stored: one validation run for documents of different keys (two files of one document are
-    never validated together: their rows would collide), each document judged on its own
-    failures."""
-    from gbdocs.validate import validate_tables
+    """Validate the extracted documents among ``results`` together (``validate_each``) and
+    decide what of each may be stored, each on its own failures."""
+    from gbdocs.validate import validate_each
 
     waiting = [r for r in results if r.status == "extracted" and r.extracted is not None]
-    while waiting:
-        batch: dict[str | None, TaskResult] = {}
-        for r in waiting:
-            batch.setdefault(r.doc_key, r)
-        waiting = [r for r in waiting if batch.get(r.doc_key) is not r]
-        chosen = list(batch.values())
-        tables = {name: pd.concat([r.extracted[name] for r in chosen if r.extracted is not None], ignore_index=True)
-                  for name in TABLES}
-        report = validate_tables(tables)
-        for r in chosen:
-            _judged(r, report.of(r.doc_key or "", len(chosen)), report.seconds / len(chosen))
+    reports = validate_each([r.extracted for r in waiting if r.extracted is not None])
+    for result, report in zip(waiting, reports, strict=True):
+        _judged(result, report, report.seconds)
 
 
 def _judged(result: TaskResult, report: ValidationReport, seconds: float) -> None:

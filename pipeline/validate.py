@@ -494,3 +494,34 @@ def validate_tables(tables: dict[str, pd.DataFrame]) -> ValidationReport:
                                         _order(f.suite).get(f.expectation, 0)))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def validate_each(documents: list[dict[str, pd.DataFrame]]) -> list[ValidationReport]:
+    """The report of each document's tables, as ``validate_tables`` of it alone says it, from
+    as few runs of the suites as their keys allow: two extractions of one document (one
+    doc_key) are never in one run, where their rows would collide; tables without a documents
+    row run alone."""
+    reports: list[ValidationReport | None] = [None] * len(documents)
+    keys = [_key_of(tables) for tables in documents]
+    waiting = list(range(len(documents)))
+    while waiting:
+        chosen: dict[str, int] = {}
+        for i in waiting:
+            if keys[i] is None:
+                reports[i] = validate_tables(documents[i])
+            else:
+                chosen.setdefault(keys[i], i)
+        waiting = [i for i in waiting if keys[i] is not None and chosen[keys[i]] != i]
+        if not chosen:
+            continue
+        together = validate_tables({name: pd.concat([documents[i][name] for i in chosen.values()], ignore_index=True)
+                                    for name in TABLES})
+        for key, i in chosen.items():
+            reports[i] = together.of(key, len(chosen))
+    return [r for r in reports if r is not None]
+
+
+def _key_of(tables: dict[str, pd.DataFrame]) -> str | None:
+    keys = tables["documents"].doc_key.dropna().unique().tolist()
+    return str(keys[0]) if len(keys) == 1 else None
+

@@ -20,6 +20,7 @@ from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -39,6 +40,7 @@ class DocResult:
     reason: str = ""
     report: Report | None = None
     failed_expectations: list[str] = field(default_factory=list)
+    tables: dict[str, Any] | None = None  # extracted, until validated with the others (``validated``)
 
 
 def documents(corpus: Path) -> list[dict[str, str]]:
@@ -50,23 +52,36 @@ def documents(corpus: Path) -> list[dict[str, str]]:
 
 
 def check_one(corpus: Path, doc: dict[str, str]) -> DocResult:
+    """One document extracted and compared with its expected tables; validated by ``validated``
+    with the others (many documents in one run of the suites, as ``gbdocs ingest`` does)."""
     from gbdocs import NO_LIMITS, PdfError, extract
 
     pdf = corpus / f"{doc['id']}.pdf"
     expected = load_dir(corpus / doc["id"] / "expected")
     nothing = compare(expected, {})  # a refused or crashed document delivers none of its fields
     try:
-        result = extract(pdf, limits=NO_LIMITS)  # already in a worker of its own pool
+        result = extract(pdf, validate=False, limits=NO_LIMITS)  # already in a worker of its own pool
     except PdfError as exc:
         return DocResult(doc["id"], doc["producer"], "refused", str(exc), nothing)
     except Exception as exc:  # a crash is a finding, reported with its place
         tb = traceback.extract_tb(exc.__traceback__)[-1]
         return DocResult(doc["id"], doc["producer"], "crashed",
                          f"{type(exc).__name__}: {exc} ({Path(tb.filename).name}:{tb.lineno})", nothing)
-    report = compare(expected, result.tables())
-    failed = [f"{f.suite}/{f.expectation}" for f in result.validation.critical] \
-        if result.validation else []
-    return DocResult(doc["id"], doc["producer"], "invalid" if failed else "ok", "", report, failed)
+    return DocResult(doc["id"], doc["producer"], "ok", "", compare(expected, result.tables()),
+                     tables=result.tables())
+
+
+def validated(results: list[DocResult]) -> list[DocResult]:
+    """The extracted documents through the expectation suites: ``invalid`` where a critical
+    expectation failed."""
+    from gbdocs.validate import validate_each
+
+    waiting = [r for r in results if r.tables is not None]
+    for r, report in zip(waiting, validate_each([r.tables for r in waiting if r.tables is not None]), strict=True):
+        r.failed_expectations = [f"{f.suite}/{f.expectation}" for f in report.critical]
+        r.outcome = "invalid" if r.failed_expectations else "ok"
+        r.tables = None
+    return results
 
 
 def summarise(results: list[DocResult]) -> tuple[str, bool]:
@@ -115,9 +130,9 @@ def misses(results: list[DocResult]) -> str:
 def run(corpus: Path, jobs: int, only: str | None = None) -> list[DocResult]:
     docs = [d for d in documents(corpus) if not only or only in d["id"]]
     if jobs <= 1:
-        return [check_one(corpus, d) for d in docs]
+        return validated([check_one(corpus, d) for d in docs])
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(check_one, [corpus] * len(docs), docs))
+        return validated(list(pool.map(check_one, [corpus] * len(docs), docs)))
 
 
 def main(argv: list[str] | None = None) -> int:
