@@ -63,3 +63,34 @@ def test_what_ingest_exports_from_real_documents_revalidates_in_the_users_ci(
     assert check.returncode == 0, check.stderr
     report = validate(out / "datapackage.json")
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+
+
+ACTION_COLUMNS = ["doc_key", "symbol", "language", "action_id", "recommendation", "category", "category_key",
+                  "action", "responsible", "priority", "due_date", "due_date_text", "stage", "stage_text", "status",
+                  "expected_completion", "expected_completion_text", "source", "page_start", "page_end"]
+STAGES = {"", "not_started", "in_progress", "implemented", "closure_requested", "cancelled", "not_accepted"}
+HAND_CHECKED_ACTIONS = sorted((ROOT / "samples" / "real" / "expected").glob("*/actions.csv"))
+
+
+@pytest.mark.parametrize("path", HAND_CHECKED_ACTIONS, ids=lambda p: p.parent.name)
+def test_the_hand_checked_actions_keep_their_conventions(path: Path) -> None:
+    """The ground truth of the generalised actions table (samples/real/expected/ACTIONS.md),
+    written by hand from the PDFs: one header, one document, unique IDs, ISO dates beside the
+    text they come from, stages from the vocabulary, pages inside the document."""
+    import csv
+    import datetime as dt
+
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        rows = list(reader)
+    assert reader.fieldnames == ACTION_COLUMNS and rows
+    line = expected_lines()[f"{path.parent.name}.pdf"]
+    symbol = line["symbol"]
+    assert {(r["doc_key"], r["symbol"], r["language"]) for r in rows} == {(f"{symbol}:en", symbol, "en")}
+    assert len({r["action_id"] for r in rows}) == len(rows)
+    for r in rows:
+        assert r["action"] and r["source"] in ("table", "block", "list") and r["stage"] in STAGES, r
+        assert 1 <= int(r["page_start"]) <= int(r["page_end"]) <= int(line["pages"]), r
+        for column in ("due_date", "expected_completion"):
+            if r[column]:
+                assert dt.date.fromisoformat(r[column]) and r[f"{column}_text"], r
