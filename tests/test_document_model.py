@@ -42,6 +42,12 @@ def test_variants_extract_identically(variant: str) -> None:
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS))
+def test_variants_give_the_same_figures(variant: str) -> None:
+    got = extracted(variant).figures.drop(columns="page")
+    pd.testing.assert_frame_equal(got, load_expected(VARIANTS[variant])["figures"].drop(columns="page"))
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
 def test_variants_cite_the_same_references(variant: str) -> None:
     cols = ["kind", "ref", "ref_text", "in_footnote", "accessed"]
     got = set(map(tuple, extracted(variant).references[cols].astype(str).to_numpy()))

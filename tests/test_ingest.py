@@ -3,6 +3,7 @@ and the Dask executor."""
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import os
@@ -266,19 +267,16 @@ def test_documents_validated_together_are_judged_as_each_alone(tmp_path: Path) -
     from gbdocs.ingest import judge, process
     from mutations import MUTATIONS
 
-    copy = tmp_path / "again" / "A77_28.en.pdf"
-    copy.parent.mkdir()
-    shutil.copy(SAMPLES_DIR / "A77_28.en.pdf", copy)
-    paths = [SAMPLES_DIR / "A77_28.en.pdf", copy, SAMPLES_DIR / "A77_28.zh.pdf", SAMPLES_DIR / "EBPBAC25_3.en.pdf"]
+    resent = tmp_path / "again" / "A77_28.en.pdf"
+    resent.parent.mkdir()
+    shutil.copy(SAMPLES_DIR / "A77_28.en.pdf", resent)
+    paths = [SAMPLES_DIR / "A77_28.en.pdf", resent, SAMPLES_DIR / "A77_28.zh.pdf", SAMPLES_DIR / "EBPBAC25_3.en.pdf"]
     damage, expectation, held = MUTATIONS["a due date of 2204"]
 
-    def extracted() -> list:
-        results = [process(str(p), "") for p in paths]
-        assert [r.status for r in results] == ["extracted"] * 4
-        results[2].extracted = damage(results[2].extracted)
-        return results
-
-    together, alone = extracted(), extracted()
+    read = [process(str(p), "") for p in paths]
+    assert [r.status for r in read] == ["extracted"] * 4
+    read[2].extracted = damage(read[2].extracted)
+    together, alone = copy.deepcopy(read), copy.deepcopy(read)
     judge(together)
     for result in alone:
         judge([result])
