@@ -145,16 +145,30 @@ def process(path: str, sha: str, password: str | None = None, memory_mb: int | N
 
 def judge(results: list[TaskResult]) -> None:
     """Validate the extracted documents among ``results`` together (``validate_each``) and
-    decide what of each may be stored, each on its own failures."""
+    decide what of each may be stored, each on its own failures. Should validation itself fail
+    (a bug of ours), each document is validated alone and the one it fails on is that
+    document's internal error: the others of the batch are stored."""
+    from gbdocs.extractors import InternalError
     from gbdocs.validate import validate_each
 
     waiting = [r for r in results if r.status == "extracted" and r.extracted is not None]
-    reports = validate_each([r.extracted for r in waiting if r.extracted is not None])
-    for result, report in zip(waiting, reports, strict=True):
-        _judged(result, report, report.seconds)
+    try:
+        reports = validate_each([r.extracted for r in waiting if r.extracted is not None])
+    except Exception:
+        reports = None
+    for i, result in enumerate(waiting):
+        assert result.extracted is not None
+        try:
+            report = reports[i] if reports is not None else validate_each([result.extracted])[0]
+        except Exception as exc:
+            internal = InternalError(result.path, exc)
+            result.status, result.reason, result.kind = "failed", internal.reason, "internal"
+            result.traceback, result.extracted = internal.traceback, None
+            continue
+        _judged(result, report)
 
 
-def _judged(result: TaskResult, report: ValidationReport, seconds: float) -> None:
+def _judged(result: TaskResult, report: ValidationReport) -> None:
     from gbdocs.export import gate
 
     assert result.extracted is not None
@@ -165,7 +179,7 @@ def _judged(result: TaskResult, report: ValidationReport, seconds: float) -> Non
     if held:
         result.reason = f"{len(report.critical)} critical expectation(s) failed; held back: {', '.join(held_back)}"
     result.reason = "; ".join(filter(None, [result.reason, repaired])) or None
-    result.seconds["validate"] = seconds
+    result.seconds["validate"] = report.seconds
     result.tables, result.held_back, result.failures = passed, held_back, list(report.failures)
     if not held:
         result.extracted = None  # nothing to quarantine

@@ -149,12 +149,18 @@ padding:4px 8px;vertical-align:top}}tr.critical{{background:#fde2e2}}tr.warning{
 # ---------------------------------------------------------------- GX plumbing
 
 
+# Named like column-value expectations, but they judge rows against each other or the column's type.
+NOT_ROW_WISE = frozenset({"expect_column_values_to_be_unique", "expect_column_values_to_be_increasing",
+                          "expect_column_values_to_be_decreasing", "expect_column_values_to_be_of_type",
+                          "expect_column_values_to_be_in_type_list"})
+
+
 def _row_wise(expectation: dict[str, Any]) -> bool:
     """Whether an expectation judges each row on its own (then one run over the rows of many
     documents says the same as one run per document, and each offending row names its
     document). Counts, uniqueness of a column and ``mostly`` judge a whole table: per document."""
     kind, kwargs = expectation["type"], expectation.get("kwargs", {})
-    if kwargs.get("mostly", 1) < 1 or kind == "expect_column_values_to_be_unique":
+    if kwargs.get("mostly", 1) < 1 or kind in NOT_ROW_WISE:
         return False
     if kind == "expect_compound_columns_to_be_unique":  # unique within a document, if doc_key is in it
         return "doc_key" in kwargs.get("column_list", [])
@@ -170,8 +176,8 @@ class _Deferred(types.ModuleType):
     run: the real module is imported on first use of any of its attributes."""
 
     def __getattr__(self, attr: str) -> Any:
-        if sys.modules.get(self.__name__) is self:
-            del sys.modules[self.__name__]
+        if attr.startswith("__"):  # what the import system and inspect probe: not a use
+            raise AttributeError(attr)
         return getattr(importlib.import_module(self.__name__), attr)
 
 
@@ -186,8 +192,13 @@ def _import_gx() -> Any:
                 if name not in sys.modules and importlib.util.find_spec(name.split(".")[0]) is not None]
     for name in deferred:
         sys.modules[name] = _Deferred(name)
-    import great_expectations as gx
-
+    try:
+        import great_expectations as gx
+    finally:
+        # only GX's own modules keep the stand-ins: whoever imports these next gets the real ones
+        for name in deferred:
+            if isinstance(sys.modules.get(name), _Deferred):
+                del sys.modules[name]
     return gx
 
 
@@ -251,7 +262,9 @@ def _for_gx(frame: pd.DataFrame) -> pd.DataFrame:
 def _run_suite(name: str, part: str, frame: pd.DataFrame, doc_keys: list[str]) -> ValidationReport:
     """One part of a table's suite on the rows of the documents ``doc_keys`` (the ``doc_key``
     column says whose each row is; with one document, every row is its): each failure is told
-    to the documents whose rows failed, with their pages and values."""
+    to the documents whose rows failed, with their pages and values. A row-wise expectation of
+    several documents that failed without naming rows (it raised: a value it cannot read) says
+    nothing of whose it is: the part runs again document by document."""
     context = _context()
     batch = context.data_sources.get("gbdocs").get_asset(name).get_batch_definition("whole") \
         .get_batch(batch_parameters={"dataframe": frame})
@@ -263,22 +276,42 @@ def _run_suite(name: str, part: str, frame: pd.DataFrame, doc_keys: list[str]) -
         result = batch.validate(suite, result_format={"result_format": "COMPLETE"})
     report = ValidationReport(evaluated=len(result.results) * len(doc_keys))
     whose = frame.doc_key.tolist() if len(doc_keys) > 1 else [doc_keys[0]] * len(frame)
-    for r in result.results:
-        if r.success:
-            continue
+    failed = [(r, _unexpected_rows(r, len(frame))) for r in result.results if not r.success]
+    if len(doc_keys) > 1 and any(not rows for _, rows in failed):
+        alone = ValidationReport()
+        for doc in doc_keys:
+            alone.extend(_run_suite(name, part, frame[frame.doc_key == doc].reset_index(drop=True), [doc]))
+        return alone
+    for r, rows in failed:
         details = r.result or {}
-        index = details.get("unexpected_index_list") or []
-        found = details.get("unexpected_list") or []
-        unexpected = [(i, found[n] if n < len(found) else None) for n, i in enumerate(index)
-                      if isinstance(i, int) and i < len(frame)]
-        if not unexpected:  # the table as a whole failed (a count, a missing column): each document's
-            for doc in doc_keys:
-                report.failures.append(_failure(name, r, frame, doc, [], details))
+        if not rows:  # the table as a whole failed (a count, a missing column)
+            report.failures.append(_failure(name, r, frame, doc_keys[0], [], details))
             continue
-        for doc in dict.fromkeys(whose[i] for i, _ in unexpected):
+        found = details.get("unexpected_list") or []
+        # GX keeps at most 200 values, and every index: then the values are read from the rows
+        values = found if len(found) == len(rows) else [_row_value(frame, i, r) for i in rows]
+        unexpected = list(zip(rows, values, strict=True))
+        for doc in dict.fromkeys(whose[i] for i in rows):
             mine = [(i, v) for i, v in unexpected if whose[i] == doc]
             report.failures.append(_failure(name, r, frame, str(doc), mine, details))
     return report
+
+
+def _unexpected_rows(r: Any, n_rows: int) -> list[int]:
+    index = (r.result or {}).get("unexpected_index_list") or []
+    return [i for i in index if isinstance(i, int) and i < n_rows]
+
+
+def _row_value(frame: pd.DataFrame, i: int, r: Any) -> Any:
+    """What GX shows as a row's unexpected value: the column's, a pair's, or the columns' of a
+    compound key."""
+    kwargs = r.expectation_config.kwargs or {}
+    if kwargs.get("column") in frame.columns:
+        return frame.at[i, kwargs["column"]]
+    if kwargs.get("column_A") in frame.columns and kwargs.get("column_B") in frame.columns:
+        return (frame.at[i, kwargs["column_A"]], frame.at[i, kwargs["column_B"]])
+    columns = [c for c in kwargs.get("column_list") or [] if c in frame.columns]
+    return {c: frame.at[i, c] for c in columns} if columns else None
 
 
 def _failure(name: str, r: Any, frame: pd.DataFrame, doc_key: str, unexpected: list[tuple[int, Any]],

@@ -286,3 +286,22 @@ def test_documents_validated_together_are_judged_as_each_alone(tmp_path: Path) -
         assert (a.status, a.held_back, a.reason) == (b.status, b.held_back, b.reason)
         assert [f.to_dict() for f in a.failures] == [f.to_dict() for f in b.failures]
         assert {n: len(t) for n, t in a.tables.items()} == {n: len(t) for n, t in b.tables.items()}
+
+
+def test_a_bug_in_validation_fails_its_document_not_the_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gbdocs.validate as validate_module
+    from gbdocs.ingest import judge, process
+
+    read = [process(str(SAMPLES_DIR / name), "") for name in ("EBPBAC25_3.en.pdf", "EBPBAC25_3.zh.pdf")]
+    real_validate_tables = validate_module.validate_tables
+
+    def validate_tables(tables: dict[str, pd.DataFrame]) -> object:
+        if "EBPBAC25/3:zh" in set(tables["documents"].doc_key):
+            raise ZeroDivisionError("injected validation bug")
+        return real_validate_tables(tables)
+
+    monkeypatch.setattr(validate_module, "validate_tables", validate_tables)
+    judge(read)
+    assert [(r.status, r.kind) for r in read] == [("ok", None), ("failed", "internal")]
+    assert "internal error in gbdocs (ZeroDivisionError: injected validation bug)" in read[1].reason
+    assert read[0].tables is not None and len(read[0].tables["paragraphs"]) > 0
