@@ -216,7 +216,9 @@ def _pdfium(source: Path, password: str | None, copy: bool) -> tuple[int, bytes]
 
     try:
         doc = pdfium.PdfDocument(source, password=password or None)
-    except Exception:  # PDFium's own "cannot read" (PdfiumError) and its kin
+    except Exception as exc:  # PDFium's own "cannot read" (PdfiumError) and its kin
+        if (allocation := failed_allocation(exc)) is not None:  # the memory limit, not the file
+            raise out_of_memory(allocation) from exc
         return None
     try:
         if not copy:
@@ -224,7 +226,9 @@ def _pdfium(source: Path, password: str | None, copy: bool) -> tuple[int, bytes]
         buffer = io.BytesIO()
         doc.save(buffer)
         return len(doc), buffer.getvalue()
-    except Exception:
+    except Exception as exc:
+        if (allocation := failed_allocation(exc)) is not None:
+            raise out_of_memory(allocation) from exc
         return None
     finally:
         doc.close()
@@ -233,7 +237,10 @@ def _pdfium(source: Path, password: str | None, copy: bool) -> tuple[int, bytes]
 def pdfium_page_count(path: Path | str, password: str | None = None) -> int | None:
     """Pages the file declares, as PDFium counts them (C, reading the page tree only); None
     when PDFium cannot open it."""
-    seen = _pdfium(Path(path), password, copy=False)
+    try:
+        seen = _pdfium(Path(path), password, copy=False)
+    except MemoryError:  # a hint (limits scaled by pages) is no reason to fail
+        return None
     return seen[0] if seen else None
 
 
@@ -342,7 +349,9 @@ def open_pdf(path: Path | str, password: str | None = None) -> Iterator[pdfplumb
             raise PdfError(path, problem)
         try:
             pdf, n_pages = _open_plumber(io.BytesIO(fixed[1]), password)
-        except Exception:
+        except Exception as exc:
+            if (allocation := failed_allocation(exc)) is not None:
+                raise out_of_memory(allocation) from exc
             raise PdfError(path, problem) from None
         notes.append("unreadable as it was; read from a copy rebuilt by PDFium")
     assert pdf is not None

@@ -140,3 +140,17 @@ def test_the_memory_limit_reached_inside_pdfminer_is_too_large_not_damage(monkey
     with pytest.raises(PdfError) as caught:
         extract(SEED, limits=Limits(seconds=600, memory_mb=1024))
     assert caught.value.kind == ErrorKind.TOO_LARGE, caught.value.reason
+
+
+def test_the_memory_limit_reached_inside_pdfium_is_too_large_not_damage(monkeypatch: pytest.MonkeyPatch) -> None:
+    # PDFium (the page count beside pdfminer's, the repair of a damaged file) failing to
+    # allocate under the limit was taken for "PDFium cannot read it" (found in review)
+    import pypdfium2
+
+    def no_memory(*args: object, **kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(pypdfium2, "PdfDocument", no_memory)  # the limited child is forked with it
+    with pytest.raises(PdfError) as caught:
+        extract(SEED, limits=Limits(seconds=600, memory_mb=1024))
+    assert caught.value.kind == ErrorKind.TOO_LARGE, caught.value.reason
