@@ -28,8 +28,7 @@ from gbdocs.extractors.pdf import (
     InternalError,
     PdfError,
     detail,
-    failed_allocation,
-    out_of_memory,
+    raise_failed_allocation,
 )
 from gbdocs.extractors.script import is_cjk, is_page_number
 from gbdocs.schemas.table_headers import names_a_table, normalise_name
@@ -861,11 +860,8 @@ def _pdfminer_reads(page: pdfplumber.page.Page) -> bool:
     """Does pdfminer itself parse the page's content (then a failure on it is ours)?"""
     try:
         page.chars  # noqa: B018 - parsing the content stream is the test
-    except (MemoryError, SystemError) as exc:
-        raise out_of_memory(exc) from exc
     except Exception as exc:
-        if (allocation := failed_allocation(exc)) is not None:
-            raise out_of_memory(allocation) from exc
+        raise_failed_allocation(exc)
         return False
     return True
 
@@ -907,11 +903,8 @@ def read_text_pages(pdf: pdfplumber.PDF, path: Path | str) -> list[Page]:
     pages: list[Page] = []
     try:
         listed = list(enumerate(pdf.pages, start=1))
-    except (MemoryError, SystemError) as exc:
-        raise out_of_memory(exc) from exc
     except Exception as exc:  # the page tree itself is unreadable
-        if (allocation := failed_allocation(exc)) is not None:
-            raise out_of_memory(allocation) from exc
+        raise_failed_allocation(exc)
         raise PdfError(path, f"damaged PDF, page tree unreadable ({detail(exc)})") from None
     for number, page in listed:
         try:
@@ -921,11 +914,8 @@ def read_text_pages(pdf: pdfplumber.PDF, path: Path | str) -> list[Page]:
             pages.append(read_page(page, number, pages[-1].tables if pages else ()))
         except PdfError:
             raise
-        except (MemoryError, SystemError) as exc:
-            raise out_of_memory(exc) from exc
         except Exception as exc:
-            if (allocation := failed_allocation(exc)) is not None:  # the limit, wrapped by pdfplumber
-                raise out_of_memory(allocation) from exc
+            raise_failed_allocation(exc)  # the limit, maybe wrapped by pdfplumber
             if _pdfminer_reads(page):
                 raise InternalError(path, exc, page=number) from exc
             raise PdfError(path, f"damaged PDF, content of page {number} unreadable ({detail(exc)})") from None

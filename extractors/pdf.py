@@ -95,9 +95,10 @@ def out_of_memory(exc: BaseException) -> MemoryError:
     return exc if isinstance(exc, MemoryError) else MemoryError(str(exc))
 
 
-def failed_allocation(exc: BaseException) -> BaseException | None:
-    """The failed allocation inside ``exc``, if any: pdfplumber wraps what pdfminer raises,
-    a MemoryError too (a page read under the memory limit), and a wrapped limit is no damage."""
+def raise_failed_allocation(exc: BaseException) -> None:
+    """Raise, as a MemoryError, the failed allocation inside ``exc`` if there is one: pdfplumber
+    wraps what pdfminer raises, a MemoryError too (a page read under the memory limit), and a
+    wrapped limit is no damage to the file."""
     seen: set[int] = set()
     todo: list[BaseException | None] = [exc]
     while todo:
@@ -106,10 +107,9 @@ def failed_allocation(exc: BaseException) -> BaseException | None:
             continue
         seen.add(id(current))
         if isinstance(current, MemoryError | SystemError):
-            return current
+            raise out_of_memory(current) from exc
         todo += [a for a in current.args if isinstance(a, BaseException)]
         todo += [current.__cause__, current.__context__]
-    return None
 
 
 class PdfError(Exception):
@@ -217,8 +217,7 @@ def _pdfium(source: Path, password: str | None, copy: bool) -> tuple[int, bytes]
     try:
         doc = pdfium.PdfDocument(source, password=password or None)
     except Exception as exc:  # PDFium's own "cannot read" (PdfiumError) and its kin
-        if (allocation := failed_allocation(exc)) is not None:  # the memory limit, not the file
-            raise out_of_memory(allocation) from exc
+        raise_failed_allocation(exc)  # the memory limit, not the file
         return None
     try:
         if not copy:
@@ -227,8 +226,7 @@ def _pdfium(source: Path, password: str | None, copy: bool) -> tuple[int, bytes]
         doc.save(buffer)
         return len(doc), buffer.getvalue()
     except Exception as exc:
-        if (allocation := failed_allocation(exc)) is not None:
-            raise out_of_memory(allocation) from exc
+        raise_failed_allocation(exc)
         return None
     finally:
         doc.close()
@@ -336,11 +334,8 @@ def open_pdf(path: Path | str, password: str | None = None) -> Iterator[pdfplumb
         problem = f"damaged PDF ({detail(exc)})"
     except RecursionError:
         problem = "damaged PDF (its objects refer to themselves)"
-    except (MemoryError, SystemError) as exc:
-        raise out_of_memory(exc) from exc
     except Exception as exc:  # pdfminer raises plain exceptions on many malformed files
-        if (allocation := failed_allocation(exc)) is not None:
-            raise out_of_memory(allocation) from exc
+        raise_failed_allocation(exc)
         problem = f"damaged PDF ({detail(exc)})"
     if problem is not None:
         # What pdfminer cannot parse, PDFium may repair (as viewers do); otherwise it is damaged.
@@ -350,8 +345,7 @@ def open_pdf(path: Path | str, password: str | None = None) -> Iterator[pdfplumb
         try:
             pdf, n_pages = _open_plumber(io.BytesIO(fixed[1]), password)
         except Exception as exc:
-            if (allocation := failed_allocation(exc)) is not None:
-                raise out_of_memory(allocation) from exc
+            raise_failed_allocation(exc)
             raise PdfError(path, problem) from None
         notes.append("unreadable as it was; read from a copy rebuilt by PDFium")
     assert pdf is not None

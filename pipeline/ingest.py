@@ -151,15 +151,14 @@ def judge(results: list[TaskResult]) -> None:
     from gbdocs.extractors import InternalError
     from gbdocs.validate import validate_each
 
-    waiting = [r for r in results if r.status == "extracted" and r.extracted is not None]
+    waiting = [(r, r.extracted) for r in results if r.status == "extracted" and r.extracted is not None]
     try:
-        reports = validate_each([r.extracted for r in waiting if r.extracted is not None])
+        reports = validate_each([tables for _, tables in waiting])
     except Exception:
         reports = None
-    for i, result in enumerate(waiting):
-        assert result.extracted is not None
+    for i, (result, tables) in enumerate(waiting):
         try:
-            report = reports[i] if reports is not None else validate_each([result.extracted])[0]
+            report = reports[i] if reports is not None else validate_each([tables])[0]
         except Exception as exc:
             internal = InternalError(result.path, exc)
             result.status, result.reason, result.kind = "failed", internal.reason, "internal"

@@ -167,10 +167,6 @@ def _row_wise(expectation: dict[str, Any]) -> bool:
     return kind.startswith(("expect_column_values_to_", "expect_column_pair_values_", "expect_multicolumn_values_"))
 
 
-# A suite's row-wise expectations, the rest (run per document), and all of them (one document).
-PARTS = ("rows", "document", "all")
-
-
 class _Deferred(types.ModuleType):
     """Stands in ``sys.modules`` for a module GX imports at its top but gbdocs' suites never
     run: the real module is imported on first use of any of its attributes."""
@@ -213,21 +209,26 @@ def _context() -> Any:
     for name, suite in load_suites().items():
         asset = source.add_dataframe_asset(name)
         asset.add_batch_definition_whole_dataframe("whole")
-        for part in PARTS:
-            chosen = [e for e in suite["expectations"] if part == "all" or _row_wise(e) == (part == "rows")]
+        for part, chosen in _parts(suite["expectations"]).items():
             context.suites.add(gx.ExpectationSuite(name=f"{suite['name']}:{part}", expectations=chosen))
     return context
 
 
+def _parts(expectations: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """A suite's row-wise expectations, the rest (run per document), and all (one document)."""
+    rows = [e for e in expectations if _row_wise(e)]
+    return {"rows": rows, "document": [e for e in expectations if not _row_wise(e)], "all": expectations}
+
+
 @cache
 def _has_part(name: str, part: str) -> bool:
-    return any(_row_wise(e) == (part == "rows") for e in load_suites()[name]["expectations"])
+    return bool(_parts(_suites()[name]["expectations"])[part])
 
 
 @cache
 def _order(name: str) -> dict[str, int]:
     """Where each expectation stands in its suite: failures are reported in the suite's order."""
-    return {str(e.get("meta", {}).get("name", e["type"])): i for i, e in enumerate(load_suites()[name]["expectations"])}
+    return {str(e.get("meta", {}).get("name", e["type"])): i for i, e in enumerate(_suites()[name]["expectations"])}
 
 
 def warm_up() -> None:
